@@ -1,0 +1,3 @@
+from pat_scan.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,55 @@
+"""The user cache directory: derived data only, always safe to delete.
+
+Every entry is keyed by a hash of what it was derived from, so a stale entry is never read; a
+corrupt one fails its own check and is rebuilt. Writes are atomic, and a cache that cannot be
+written is silently skipped: it only costs speed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+
+def directory() -> Path:
+    override = os.environ.get("PAT_SCAN_CACHE_DIR")
+    if override:
+        return Path(override)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "pat-scan"
+
+
+def read_bytes(name: str) -> bytes | None:
+    """The entry's payload if it exists and its checksum holds."""
+    try:
+        blob = (directory() / name).read_bytes()
+    except OSError:
+        return None
+    digest, payload = blob[:32], blob[32:]
+    return payload if hashlib.sha256(payload).digest() == digest else None
+
+
+def write_bytes(name: str, payload: bytes) -> None:
+    folder = directory()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(hashlib.sha256(payload).digest() + payload)
+        os.replace(tmp, folder / name)
+    except OSError:
+        return
+
+
+def read_text(name: str) -> str | None:
+    payload = read_bytes(name)
+    try:
+        return None if payload is None else payload.decode()
+    except UnicodeDecodeError:
+        return None
+
+
+def write_text(name: str, text: str) -> None:
+    write_bytes(name, text.encode())

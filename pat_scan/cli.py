@@ -1,0 +1,88 @@
+"""Command line: argparse subcommands and the one exit-code policy.
+
+0 clean, 1 findings, 2 usage/config/rule error, 3 internal or git error (fail closed),
+130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from pat_scan import __version__
+from pat_scan.errors import PatScanError
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.handler(args)
+    except PatScanError as exc:
+        print(f"pat-scan: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("pat-scan: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        return EXIT_CLEAN
+    except Exception as exc:  # fail closed: a scan that broke must never look clean
+        print(f"pat-scan: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_INTERNAL
+    return code
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pat-scan", description="Find hardcoded credentials before they reach git."
+    )
+    parser.add_argument("--version", action="version", version=f"pat-scan {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    from pat_scan.commands import rules_cmd, scan_cmd
+
+    scan_cmd.register(commands, rule_options(), output_options())
+    rules_cmd.register(commands, rule_options())
+    return parser
+
+
+def rule_options() -> argparse.ArgumentParser:
+    """Options every command that loads rules shares."""
+    shared = argparse.ArgumentParser(add_help=False)
+    group = shared.add_argument_group("rules")
+    group.add_argument("--rules", action="append", default=[], metavar="PATH",
+                       help="extra rule pack file or directory (repeatable)")
+    group.add_argument("--disable-rule", action="append", default=[], metavar="ID",
+                       help="do not run this rule (repeatable)")
+    group.add_argument("--only-rule", action="append", default=[], metavar="ID",
+                       help="run only these rules (repeatable)")
+    group.add_argument("--config", metavar="FILE",
+                       help="configuration file (default: .pat-scan.yaml or pyproject.toml)")
+    return shared
+
+
+def output_options() -> argparse.ArgumentParser:
+    """Options every scanning command shares."""
+    from pat_scan.reporters import FORMATS
+    from pat_scan.rules import CONFIDENCES, SEVERITIES
+
+    shared = argparse.ArgumentParser(add_help=False)
+    group = shared.add_argument_group("output")
+    group.add_argument("--format", choices=FORMATS, default="text")
+    group.add_argument("--output", "-o", metavar="FILE", help="write the report here")
+    group.add_argument("--min-confidence", choices=CONFIDENCES,
+                       help="lowest confidence that fails the run (default: medium)")
+    group.add_argument("--fail-on", choices=SEVERITIES,
+                       help="lowest severity that fails the run (default: low)")
+    group.add_argument("--redact", choices=("partial", "none"), default="partial",
+                       help="'none' prints full secrets (default: partial)")
+    group.add_argument("--show-suppressed", action="store_true",
+                       help="also list what was suppressed, and why")
+    group.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    return shared
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

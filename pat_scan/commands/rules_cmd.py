@@ -1,0 +1,100 @@
+"""`pat-scan rules list` and `pat-scan rules check [PATH...]`."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from typing import Any
+
+from pat_scan import engine, rules as rule_packs, scan
+from pat_scan.config import discover
+from pat_scan.examples import expanded
+from pat_scan.rules import Rule
+
+
+def register(commands: Any, *parents: argparse.ArgumentParser) -> None:
+    parser = commands.add_parser("rules", help="list or check rule packs")
+    actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+    listing = actions.add_parser("list", parents=parents, help="id, severity, pack, validator")
+    listing.set_defaults(handler=run_list)
+    check = actions.add_parser(
+        "check", parents=parents,
+        help="prove every example is found and every negative example is not, under both engines",
+    )
+    check.add_argument("packs", nargs="*", metavar="PATH",
+                       help="packs to check (default: the built-in packs and --rules)")
+    check.set_defaults(handler=run_check)
+
+
+def _selected(args: argparse.Namespace) -> list[Rule]:
+    from pathlib import Path
+
+    config = discover(args.config, Path.cwd())
+    selection = scan.Selection(tuple(args.rules), tuple(args.only_rule), tuple(args.disable_rule))
+    return scan.load_rules(config, selection)
+
+
+def run_list(args: argparse.Namespace) -> int:
+    rules = _selected(args)
+    width = max((len(r.id) for r in rules), default=2)
+    print(f"{'ID':<{width}}  {'SEVERITY':<8}  {'PACK':<12}  VALIDATOR")
+    for rule in rules:
+        print(f"{rule.id:<{width}}  {rule.severity:<8}  {rule.pack:<12}  {rule.validator or '-'}")
+    print(f"{len(rules)} rules")
+    return 0
+
+
+def run_check(args: argparse.Namespace) -> int:
+    if args.packs:
+        rules = rule_packs.load(args.packs, builtin=False)
+    else:
+        rules = _selected(args)
+    kinds = ["python"] if engine.default_kind() == "python" and not _has_hyperscan() else list(
+        engine.KINDS)
+    problems = [
+        f"{r.source}: {r.id}: needs >= 2 examples and >= 1 negative example"
+        for r in rules
+        if len(r.examples) < 2 or not r.negative_examples
+    ]
+    problems += [p for kind in kinds for p in check(rules, kind)]
+    for problem in problems:
+        print(problem)
+    examples = sum(len(r.examples) + len(r.negative_examples) for r in rules)
+    verdict = "FAILED" if problems else "ok"
+    print(f"rules check: {verdict}: {len(rules)} rules, {examples} examples, "
+          f"engines: {', '.join(kinds)}, {len(problems)} problem(s)")
+    return 1 if problems else 0
+
+
+def check(rules: Sequence[Rule], kind: str) -> list[str]:
+    """Every problem with the rules' examples under one engine, as lines naming the rule."""
+    matcher = engine.create(rules, kind)
+    problems: list[str] = []
+    for rule in rules:
+        positives, negatives = expanded(rule)
+        for number, example in enumerate(positives, 1):
+            hits = [m for m in matcher.scan(example.text.encode()) if m.rule.id == rule.id]
+            live = [m for m in hits if m.suppressed is None]
+            if not live:
+                why = f" (suppressed: {hits[0].suppressed})" if hits else ""
+                problems.append(f"{rule.source}: {rule.id}: example {number} not found{why} [{kind}]")
+            elif example.confidence and live[0].confidence != example.confidence:
+                problems.append(
+                    f"{rule.source}: {rule.id}: example {number} found at {live[0].confidence} "
+                    f"confidence, expected {example.confidence} [{kind}]"
+                )
+        for number, example in enumerate(negatives, 1):
+            hits = matcher.scan(example.text.encode())
+            if any(m.rule.id == rule.id and m.suppressed is None for m in hits):
+                problems.append(
+                    f"{rule.source}: {rule.id}: negative example {number} was found [{kind}]"
+                )
+    return problems
+
+
+def _has_hyperscan() -> bool:
+    try:
+        import hyperscan  # noqa: F401
+    except ImportError:
+        return False
+    return True

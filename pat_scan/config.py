@@ -1,0 +1,192 @@
+"""Configuration: `--config FILE`, else `.pat-scan.yaml` / `.pat-scan.yml` at the repository root,
+else `[tool.pat-scan]` in its `pyproject.toml`. Parsed once into a frozen `Config`; every error
+names the file and the key."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pat_scan.errors import ConfigError
+from pat_scan.rules import CONFIDENCES, SEVERITIES
+
+FILE_NAMES = (".pat-scan.yaml", ".pat-scan.yml")
+_UNITS = {"": 1, "b": 1, "kb": 1024, "mb": 1024**2, "gb": 1024**3}
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    path: Path | None = None  # the file it came from, None for defaults
+    root: Path = field(default_factory=Path.cwd)  # relative paths in it are relative to this
+    rules: tuple[str, ...] = ()
+    disable: tuple[str, ...] = ()
+    enable: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    allow: tuple[str, ...] = ()
+    stopwords: tuple[str, ...] = ()
+    min_confidence: str | None = None
+    fail_on: str | None = None
+    max_file_size: int | None = None
+    entropy: dict[str, float] = field(default_factory=dict)
+    baseline: str | None = None
+
+    def excluder(self) -> Callable[[str], bool]:
+        """A predicate on paths (relative to the current directory) that config excludes.
+
+        The configuration file itself and the packs it names are always excluded: they hold
+        patterns and examples, not credentials.
+        """
+        import pathspec
+
+        spec = pathspec.GitIgnoreSpec.from_lines(self.exclude)
+        own = {p.resolve() for p in (self.path, *(self.root / r for r in self.rules)) if p}
+        root = self.root.resolve()
+
+        def excluded(path: str) -> bool:
+            absolute = Path(os.path.abspath(path))
+            if absolute in own or any(parent in own for parent in absolute.parents):
+                return True
+            try:
+                relative = absolute.relative_to(root).as_posix()
+            except ValueError:
+                return False
+            return spec.match_file(relative)
+
+        return excluded
+
+
+def discover(explicit: str | None, root: Path) -> Config:
+    if explicit:
+        path = Path(explicit)
+        if not path.is_file():
+            raise ConfigError(explicit, None, "no such configuration file")
+        return _from_file(path, path.resolve().parent)
+    for name in FILE_NAMES:
+        if (root / name).is_file():
+            return _from_file(root / name, root)
+    pyproject = root / "pyproject.toml"
+    if pyproject.is_file():
+        table = _pyproject_table(pyproject)
+        if table is not None:
+            return _parse(pyproject, root, table)
+    return Config(root=root)
+
+
+def _from_file(path: Path, root: Path) -> Config:
+    if path.name == "pyproject.toml":
+        table = _pyproject_table(path)
+        return _parse(path, root, table or {})
+    import yaml
+
+    try:
+        document = yaml.safe_load(path.read_bytes()) or {}
+    except yaml.YAMLError:
+        raise ConfigError(str(path), None, "not valid YAML") from None
+    except OSError as exc:
+        raise ConfigError(str(path), None, f"cannot read: {exc.strerror}") from None
+    if not isinstance(document, dict):
+        raise ConfigError(str(path), None, "must be a mapping of keys to values")
+    return _parse(path, root, document)
+
+
+def _pyproject_table(path: Path) -> dict[str, Any] | None:
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef,import-not-found,unused-ignore]
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+        raise ConfigError(str(path), None, "not valid TOML") from None
+    table = document.get("tool", {}).get("pat-scan")
+    if table is not None and not isinstance(table, dict):
+        raise ConfigError(str(path), "tool.pat-scan", "must be a table")
+    return table
+
+
+def _parse(path: Path, root: Path, raw: dict[str, Any]) -> Config:
+    where = str(path)
+
+    def strings(key: str) -> tuple[str, ...]:
+        value = raw.get(key, [])
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            raise ConfigError(where, key, "must be a list of non-empty strings")
+        return tuple(value)
+
+    def choice(key: str, allowed: tuple[str, ...]) -> str | None:
+        value = raw.get(key)
+        if value is not None and value not in allowed:
+            raise ConfigError(where, key, f"must be one of {', '.join(allowed)}")
+        return value
+
+    known = {f.name.replace("_", "-") for f in Config.__dataclass_fields__.values()}
+    for key in raw:
+        if key not in known - {"path", "root"}:
+            raise ConfigError(where, str(key), "unknown key")
+    allow = strings("allow")
+    _check_regexes(where, allow)
+    baseline = raw.get("baseline")
+    if baseline is not None and not isinstance(baseline, str):
+        raise ConfigError(where, "baseline", "must be a path")
+    return Config(
+        path=path,
+        root=root,
+        rules=strings("rules"),
+        disable=strings("disable"),
+        enable=strings("enable"),
+        exclude=strings("exclude"),
+        allow=allow,
+        stopwords=strings("stopwords"),
+        min_confidence=choice("min-confidence", CONFIDENCES),
+        fail_on=choice("fail-on", SEVERITIES),
+        max_file_size=_size(where, raw.get("max-file-size")),
+        entropy=_entropy(where, raw.get("entropy", {})),
+        baseline=baseline,
+    )
+
+
+def _check_regexes(where: str, patterns: tuple[str, ...]) -> None:
+    import regex
+
+    for pattern in patterns:
+        try:
+            regex.compile(pattern)
+        except regex.error as exc:
+            raise ConfigError(where, "allow", f"bad regex {pattern!r}: {exc}") from None
+
+
+def _entropy(where: str, value: object) -> dict[str, float]:
+    if not isinstance(value, dict):
+        raise ConfigError(where, "entropy", "must map rule ids to bits per character")
+    result: dict[str, float] = {}
+    for rule_id, bits in value.items():
+        if isinstance(bits, bool) or not isinstance(bits, int | float) or not 0 <= bits <= 8:
+            raise ConfigError(where, f"entropy.{rule_id}", "must be a number from 0 to 8")
+        result[str(rule_id)] = float(bits)
+    return result
+
+
+def parse_size(text: str) -> int:
+    """'10MB', '512kb', '1048576' -> bytes; ValueError otherwise."""
+    cleaned = text.strip().lower().replace(" ", "")
+    digits = cleaned.rstrip("kmgb")
+    unit = cleaned[len(digits) :]
+    if not digits.isdigit() or unit not in _UNITS:
+        raise ValueError(text)
+    return int(digits) * _UNITS[unit]
+
+
+def _size(where: str, value: object) -> int | None:
+    if value is None:
+        return None
+    try:
+        if isinstance(value, bool):
+            raise ValueError
+        return value if isinstance(value, int) else parse_size(str(value))
+    except ValueError:
+        raise ConfigError(where, "max-file-size", "must be a size like 10MB or 1048576") from None

@@ -1,0 +1,94 @@
+"""Confirm prefilter proposals with each rule's regex, then gate the secret.
+
+Proposed regions are widened to whole lines and merged before the regex runs. A match therefore
+never depends on where a prefilter happened to hit: both engines give the same findings as long as
+each proposes every line a match touches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import regex
+
+from pat_scan import placeholders
+from pat_scan.engine.prefilter import Prefilter
+from pat_scan.entropy import shannon
+from pat_scan.rules import Rule
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    rule: Rule
+    start: int  # byte offsets of the secret in the scanned data
+    end: int
+    secret: str
+    confidence: str  # high | medium | low
+    suppressed: str | None = None  # why the engine dropped it ('placeholder', ...), or None
+
+
+class Matcher:
+    def __init__(self, rules: Sequence[Rule], prefilter: Prefilter, kind: str) -> None:
+        self.rules = rules
+        self.kind = kind
+        self._prefilter = prefilter
+        self._compiled: dict[int, Any] = {}
+
+    def scan(self, data: bytes) -> list[Match]:
+        matches: list[Match] = []
+        for index, regions in sorted(self._prefilter.regions(data).items()):
+            pattern = self._pattern(index)
+            rule = self.rules[index]
+            for start, end in _line_windows(data, regions):
+                for found in pattern.finditer(data, start, end):
+                    match = _gate(rule, found, data)
+                    if match is not None:
+                        matches.append(match)
+        matches.sort(key=lambda m: (m.start, m.end, m.rule.id))
+        return matches
+
+    def _pattern(self, index: int) -> Any:
+        compiled = self._compiled.get(index)
+        if compiled is None:
+            compiled = self._compiled[index] = regex.compile(self.rules[index].regex.encode())
+        return compiled
+
+
+def _line_windows(data: bytes, regions: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Regions widened to line boundaries, sorted and merged."""
+    windows: list[tuple[int, int]] = []
+    for start, end in sorted(regions):
+        line_start = data.rfind(b"\n", 0, start) + 1
+        line_end = data.find(b"\n", min(end, len(data)))
+        line_end = len(data) if line_end == -1 else line_end + 1
+        if windows and line_start <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], max(windows[-1][1], line_end))
+        else:
+            windows.append((line_start, line_end))
+    return windows
+
+
+def _gate(rule: Rule, found: Any, data: bytes) -> Match | None:
+    """Placeholder → entropy → validator → rule allow; None when it is not a match at all."""
+    start, end = found.span("secret")
+    if start < 0 or start == end:
+        return None
+    secret = data[start:end].decode("utf-8", "replace")
+    if rule.entropy is not None and shannon(secret) < rule.entropy:
+        return None
+    confidence = "medium"
+    if rule.validator is not None:
+        from pat_scan.validators import validate
+
+        if validate(rule.validator, secret):
+            confidence = "high"
+        elif rule.invalid == "drop":
+            return None
+        else:
+            confidence = "low"
+    reason = placeholders.reason(secret, validated=confidence == "high")
+    if reason is None and any(regex.search(p, secret) for p in rule.allow):
+        reason = "rule allow"
+    return Match(rule, start, end, secret, confidence, reason)

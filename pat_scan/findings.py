@@ -1,0 +1,73 @@
+"""Findings: where a match is (line, column), how it is shown (redacted) and who it is (identity).
+
+A finding's identity is its rule and its secret, not its location, so it survives moved lines,
+rebases and squashes. The secret is kept in memory to compute these and never written out unless
+the user asks for it (`--redact none`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from pat_scan.engine.matcher import Match
+from pat_scan.rules import Rule
+
+CONFIDENCE_ORDER = {"low": 0, "medium": 1, "high": 2}
+SEVERITY_ORDER = {"low": 0, "medium": 1, "high": 2, "critical": 3}
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    rule: Rule
+    path: str  # relative POSIX path, or '-' for stdin
+    line: int  # 1-based
+    column: int  # 1-based, in characters
+    end_line: int
+    end_column: int  # exclusive
+    secret: str = field(repr=False)
+    confidence: str
+    line_text: str = field(repr=False)  # the whole first line, for inline allow markers
+    suppressed: str | None = None
+    commit: dict[str, str] | None = None  # history scans: sha, author, date
+
+    @property
+    def fingerprint(self) -> str:
+        return identity(self.rule.id, self.secret)
+
+
+def identity(rule_id: str, secret: str) -> str:
+    return hashlib.sha256(f"pat-scan\0{rule_id}\0{secret}".encode()).hexdigest()[:32]
+
+
+def redact(secret: str) -> str:
+    """A short prefix (at most a fifth of the secret, at most 6 characters), then '…'."""
+    keep = min(len(secret) // 5, 6)
+    return secret[:keep] + "…"
+
+
+def from_match(match: Match, data: bytes, path: str) -> Finding:
+    line, column, line_start = locate(data, match.start)
+    end_line, end_column, _ = locate(data, match.end)
+    line_end = data.find(b"\n", line_start)
+    line_text = data[line_start : len(data) if line_end == -1 else line_end]
+    return Finding(
+        rule=match.rule,
+        path=path,
+        line=line,
+        column=column,
+        end_line=end_line,
+        end_column=end_column,
+        secret=match.secret,
+        confidence=match.confidence,
+        line_text=line_text.decode("utf-8", "replace"),
+        suppressed=match.suppressed,
+    )
+
+
+def locate(data: bytes, offset: int) -> tuple[int, int, int]:
+    """(1-based line, 1-based character column, byte offset of the line start) of `offset`."""
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    line = data.count(b"\n", 0, offset) + 1
+    column = len(data[line_start:offset].decode("utf-8", "replace")) + 1
+    return line, column, line_start

@@ -1,0 +1,39 @@
+"""Reporters turn a scan result into text, JSON or SARIF. None of them writes a full secret
+unless `Report.redact` is false (the user asked for it with `--redact none`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TextIO
+
+from pat_scan.findings import Finding, redact
+from pat_scan.scan import Policy, Result
+
+FORMATS = ("text", "json", "sarif")
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    result: Result
+    policy: Policy
+    redact: bool = True
+    show_suppressed: bool = False
+    color: bool = False
+    kind: str = "scan"  # scan | hook | history: wording and SARIF category
+
+    def shown_secret(self, finding: Finding) -> str:
+        return redact(finding.secret) if self.redact else finding.secret
+
+
+Writer = Callable[[Report, TextIO], None]
+
+
+def writer(name: str) -> Writer:
+    if name == "json":
+        from pat_scan.reporters.json_report import write
+    elif name == "sarif":
+        from pat_scan.reporters.sarif import write
+    else:
+        from pat_scan.reporters.text import write
+    return write

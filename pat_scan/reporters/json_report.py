@@ -1,0 +1,60 @@
+"""JSON report, schema version 1 (documented in the README)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TextIO
+
+from pat_scan import __version__
+from pat_scan.findings import Finding
+from pat_scan.reporters import Report
+
+SCHEMA_VERSION = 1
+
+
+def write(report: Report, out: TextIO) -> None:
+    json.dump(document(report), out, indent=2, sort_keys=False)
+    out.write("\n")
+
+
+def document(report: Report) -> dict[str, Any]:
+    result = report.result
+    doc: dict[str, Any] = {
+        "version": SCHEMA_VERSION,
+        "tool": {"name": "pat-scan", "version": __version__},
+        "findings": [_finding(report, f) for f in result.findings],
+        "stats": {
+            "files_scanned": result.stats.files,
+            "bytes_scanned": result.stats.bytes,
+            "skipped": dict(sorted(result.stats.skipped.items())),
+            "findings": len(result.findings),
+            "blocking": sum(report.policy.blocks(f) for f in result.findings),
+            "suppressed": len(result.suppressed),
+        },
+    }
+    if report.show_suppressed:
+        doc["suppressed"] = [
+            {**_finding(report, f), "reason": f.suppressed} for f in result.suppressed
+        ]
+    return doc
+
+
+def _finding(report: Report, finding: Finding) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "rule_id": finding.rule.id,
+        "rule_name": finding.rule.name,
+        "severity": finding.rule.severity,
+        "confidence": finding.confidence,
+        "blocking": report.policy.blocks(finding),
+        "path": finding.path,
+        "line": finding.line,
+        "column": finding.column,
+        "end_line": finding.end_line,
+        "end_column": finding.end_column,
+        "secret": report.shown_secret(finding),
+        "redacted": report.redact,
+        "fingerprint": finding.fingerprint,
+    }
+    if finding.commit:
+        item["commit"] = dict(finding.commit)
+    return item

@@ -1,0 +1,117 @@
+"""Linter-style text: `path:line:col: rule-id message`, what to do, then a one-line summary."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from pat_scan.findings import Finding
+from pat_scan.reporters import Report
+
+_COLORS = {"red": "31", "yellow": "33", "dim": "2", "bold": "1"}
+
+
+def write(report: Report, out: TextIO) -> None:
+    paint = _painter(report.color)
+    blocking = [f for f in report.result.findings if report.policy.blocks(f)]
+    quiet = [f for f in report.result.findings if not report.policy.blocks(f)]
+    for finding in blocking:
+        out.write(_line(report, finding, paint) + "\n")
+    if blocking:
+        out.write("\n" + _advice(report, blocking) + "\n")
+    if quiet:
+        out.write(paint("dim", f"Not blocking ({_quiet_reason(report)}):") + "\n")
+        for finding in quiet:
+            out.write(paint("dim", "  " + _line(report, finding, lambda _c, t: t)) + "\n")
+    if report.show_suppressed:
+        for finding in report.result.suppressed:
+            out.write(paint("dim", f"suppressed ({finding.suppressed}): ") + _location(finding))
+            out.write(f" {finding.rule.id} {report.shown_secret(finding)}\n")
+    out.write(_summary(report, blocking, paint) + "\n")
+
+
+def _location(finding: Finding) -> str:
+    where = f"{finding.path}:{finding.line}:{finding.column}:"
+    if finding.commit:
+        where += f" (commit {finding.commit['sha'][:12]})"
+    return where
+
+
+def _line(report: Report, finding: Finding, paint: _Paint) -> str:
+    rule = finding.rule
+    level = "red" if rule.severity in ("critical", "high") else "yellow"
+    return (
+        f"{_location(finding)} {paint(level, rule.id)} {rule.name}: "
+        f"{report.shown_secret(finding)} [{rule.severity}, {finding.confidence} confidence]"
+    )
+
+
+def _advice(report: Report, blocking: list[Finding]) -> str:
+    lines = ["What to do:"]
+    lines.append("  1. Remove the secret from the file" + (
+        " and stage the change (git add)." if report.kind == "hook" else "."))
+    lines.append("  2. Revoke it and rotate it, since it may already have been copied:")
+    seen: set[str] = set()
+    for finding in blocking:
+        if finding.rule.id not in seen:
+            seen.add(finding.rule.id)
+            first = finding.rule.remediation.strip().splitlines()
+            lines.append(f"     - {finding.rule.id}: " + " ".join(s.strip() for s in first))
+    lines.append(
+        "  3. Load the new value from the environment or a secret manager at run time"
+        " (os.environ[...], process.env...), never from the source."
+    )
+    lines.append(
+        "  4. Not a secret? Add `pat-scan: allow` in a comment on that line"
+        " (or `pat-scan: allow[rule-id]`), or record it with `pat-scan baseline create`."
+    )
+    return "\n".join(lines)
+
+
+def _quiet_reason(report: Report) -> str:
+    return (
+        f"below --min-confidence {report.policy.min_confidence} or "
+        f"--fail-on {report.policy.fail_on}; a failed checksum usually means a fake or test value"
+    )
+
+
+def _summary(report: Report, blocking: list[Finding], paint: _Paint) -> str:
+    result = report.result
+    stats = result.stats
+    parts = [f"{stats.files} file{'s' * (stats.files != 1)} scanned ({_size(stats.bytes)})"]
+    if stats.skipped:
+        skipped = ", ".join(f"{n} {why}" for why, n in sorted(stats.skipped.items()))
+        parts.append(f"skipped: {skipped}")
+    by_confidence = {c: 0 for c in ("high", "medium", "low")}
+    for finding in result.findings:
+        by_confidence[finding.confidence] += 1
+    found = ", ".join(f"{n} {c}" for c, n in by_confidence.items() if n)
+    if result.findings:
+        parts.append(f"{len(result.findings)} finding(s): {found} confidence")
+    if result.suppressed:
+        parts.append(f"{len(result.suppressed)} suppressed")
+    verdict = (
+        paint("red", f"pat-scan: {len(blocking)} secret(s) found")
+        if blocking
+        else paint("bold", "pat-scan: no secrets found")
+    )
+    return f"{verdict}; " + "; ".join(parts)
+
+
+def _size(count: int) -> str:
+    value = float(count)
+    for unit in ("B", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    raise AssertionError
+
+
+class _Paint:
+    def __call__(self, color: str, text: str) -> str: ...
+
+
+def _painter(enabled: bool) -> _Paint:
+    def paint(color: str, text: str) -> str:
+        return f"\033[{_COLORS[color]}m{text}\033[0m" if enabled else text
+
+    return paint  # type: ignore[return-value]

@@ -1,0 +1,99 @@
+"""Orchestration: configuration → rules → source → engine → findings → suppression → result."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pat_scan import engine, findings, rules as rule_packs, suppress
+from pat_scan.config import Config
+from pat_scan.engine import Matcher
+from pat_scan.findings import CONFIDENCE_ORDER, SEVERITY_ORDER, Finding
+from pat_scan.rules import Rule
+from pat_scan.sources import Blob
+
+
+@dataclass(slots=True)
+class Stats:
+    files: int = 0
+    bytes: int = 0
+    skipped: Counter[str] = field(default_factory=Counter)
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """Which rules run: from the command line and the configuration together."""
+
+    extra_packs: tuple[str, ...] = ()
+    only: tuple[str, ...] = ()
+    disable: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """What makes a run fail."""
+
+    min_confidence: str = "medium"
+    fail_on: str = "low"  # lowest severity that fails
+
+    def blocks(self, finding: Finding) -> bool:
+        return (
+            CONFIDENCE_ORDER[finding.confidence] >= CONFIDENCE_ORDER[self.min_confidence]
+            and SEVERITY_ORDER[finding.rule.severity] >= SEVERITY_ORDER[self.fail_on]
+        )
+
+
+@dataclass(slots=True)
+class Result:
+    findings: list[Finding] = field(default_factory=list)
+    suppressed: list[Finding] = field(default_factory=list)
+    stats: Stats = field(default_factory=Stats)
+
+
+def load_rules(config: Config, selection: Selection) -> list[Rule]:
+    extra = [*(str(config.root / p) for p in config.rules), *selection.extra_packs]
+    loaded = rule_packs.load(extra)
+    chosen = rule_packs.select(
+        loaded, selection.only or config.enable, (*config.disable, *selection.disable)
+    )
+    if config.entropy:
+        rule_packs.select(loaded, tuple(config.entropy), ())  # unknown ids are an error
+        chosen = [
+            dataclasses.replace(r, entropy=config.entropy[r.id]) if r.id in config.entropy else r
+            for r in chosen
+        ]
+    return chosen
+
+
+def create_matcher(rules: Sequence[Rule]) -> Matcher:
+    return engine.create(rules)
+
+
+def scan_blobs(blobs: Iterable[Blob], matcher: Matcher, config: Config) -> Result:
+    result = Result()
+    allowlist = suppress.Allowlist(config.allow, config.stopwords)
+    candidates: list[Finding] = []
+    for blob in blobs:
+        if blob.skipped:
+            result.stats.skipped[blob.skipped] += 1
+            continue
+        result.stats.files += 1
+        result.stats.bytes += len(blob.data)
+        candidates.extend(scan_bytes(matcher, blob.data, blob.path))
+    result.findings, result.suppressed = suppress.apply(candidates, allowlist)
+    return result
+
+
+def scan_bytes(matcher: Matcher, data: bytes, path: str) -> list[Finding]:
+    return [findings.from_match(m, data, path) for m in matcher.scan(data)]
+
+
+def default_root(paths: Sequence[str]) -> Path:
+    """Where configuration is looked for: the work tree of the first path, else that path."""
+    from pat_scan import git
+
+    first = Path(paths[0]) if paths and paths[0] != "-" else Path.cwd()
+    return git.toplevel(first) or (first if first.is_dir() else first.parent).resolve()

@@ -1,0 +1,87 @@
+"""Files and directories on disk: git-aware inside a work tree, a plain walk otherwise."""
+
+from __future__ import annotations
+
+import os
+import stat
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+
+from pat_scan import git
+from pat_scan.errors import UsageError
+from pat_scan.sources import Blob, from_bytes
+
+Excluded = Callable[[str], bool]
+
+
+def blobs(
+    paths: Sequence[str], *, use_git: bool, max_size: int, excluded: Excluded
+) -> Iterator[Blob]:
+    for display, real in _files(paths, use_git):
+        if not excluded(display):
+            yield read(display, real, max_size)
+
+
+def stdin_blob(max_size: int) -> Blob:
+    return from_bytes("-", sys.stdin.buffer.read(max_size + 1), max_size)
+
+
+def read(display: str, real: Path, max_size: int) -> Blob:
+    try:
+        info = real.lstat()
+        if stat.S_ISLNK(info.st_mode):
+            return Blob(display, skipped="symlink")  # never followed out of the tree
+        if not stat.S_ISREG(info.st_mode):
+            return Blob(display, skipped="not a regular file")
+        if info.st_size > max_size:
+            return Blob(display, skipped="too large")
+        with real.open("rb") as handle:
+            data = handle.read(max_size + 1)
+    except OSError:
+        return Blob(display, skipped="unreadable")
+    return from_bytes(display, data, max_size)
+
+
+def _files(paths: Sequence[str], use_git: bool) -> Iterator[tuple[str, Path]]:
+    """(display path, file) pairs; display paths are relative to the current directory."""
+    seen: set[Path] = set()
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists() and not path.is_symlink():
+            raise UsageError(f"{raw}: no such file or directory")
+        for display, real in _expand(path, use_git):
+            if real not in seen:
+                seen.add(real)
+                yield display, real
+
+
+def _expand(path: Path, use_git: bool) -> Iterator[tuple[str, Path]]:
+    if not path.is_dir():
+        yield _display(path), path
+        return
+    root = git.toplevel(path) if use_git else None
+    if root is None:
+        yield from _walk(path)
+        return
+    relative = os.path.relpath(path.resolve(), root)
+    for name in git.work_tree_files(root, () if relative == "." else (relative,)):
+        real = root / name
+        if real.exists() or real.is_symlink():  # deleted in the work tree: nothing to scan
+            yield _display(real), real
+
+
+def _walk(top: Path) -> Iterator[tuple[str, Path]]:
+    for folder, dirs, names in os.walk(top):  # os.walk does not follow directory links
+        dirs[:] = sorted(d for d in dirs if d != ".git")
+        for name in sorted(names):
+            real = Path(folder) / name
+            yield _display(real), real
+
+
+def _display(path: Path) -> str:
+    try:
+        text = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        text = str(path)
+    return Path(text).as_posix()
