@@ -4,12 +4,16 @@ names the file and the key."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pat_scan import cache
 from pat_scan.errors import ConfigError
 from pat_scan.rules import CONFIDENCES, SEVERITIES
 
@@ -39,9 +43,7 @@ class Config:
         The configuration file itself and the packs it names are always excluded: they hold
         patterns and examples, not credentials.
         """
-        import pathspec
-
-        spec = pathspec.GitIgnoreSpec.from_lines(self.exclude)
+        patterns = _exclude_patterns(self.exclude)
         own = {p.resolve() for p in (self.path, *(self.root / r for r in self.rules)) if p}
         root = self.root.resolve()
 
@@ -53,9 +55,37 @@ class Config:
                 relative = absolute.relative_to(root).as_posix()
             except ValueError:
                 return False
-            return spec.match_file(relative)
+            verdict = False
+            for pattern, include in patterns:  # gitignore: the last matching line wins
+                if pattern.search(relative):
+                    verdict = include
+            return verdict
 
         return excluded
+
+
+def _exclude_patterns(lines: tuple[str, ...]) -> list[tuple[re.Pattern[str], bool]]:
+    """gitignore-style lines as (regex, excludes?) pairs. pathspec translates them; its import
+    is slow for the hook's path, so the translation is cached by the lines' content."""
+    if not lines:
+        return []
+    name = "exclude-" + hashlib.sha256("\0".join(lines).encode()).hexdigest()[:32] + ".json"
+    text = cache.read_text(name)
+    try:
+        pairs = json.loads(text) if text is not None else None
+    except ValueError:
+        pairs = None
+    if pairs is None:
+        import pathspec
+
+        spec = pathspec.GitIgnoreSpec.from_lines(lines)
+        pairs = [
+            [p.regex.pattern, bool(p.include)]
+            for p in spec.patterns
+            if getattr(p, "regex", None) is not None and p.include is not None
+        ]
+        cache.write_text(name, json.dumps(pairs))
+    return [(re.compile(pattern), include) for pattern, include in pairs]
 
 
 def discover(explicit: str | None, root: Path) -> Config:

@@ -11,7 +11,6 @@ import json
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -65,8 +64,14 @@ class Rule:
 
 
 def builtin_pack_paths() -> list[Path]:
-    root = resources.files("pat_scan.packs")
-    return sorted(Path(str(p)) for p in root.iterdir() if p.name.endswith((".yaml", ".yml")))
+    """The packs shipped in the wheel (the top-level rules/ folder, installed as pat_scan.packs).
+
+    Found through the package's file rather than importlib.resources, whose import costs more
+    than the hook can spare; packs are always plain files on disk."""
+    from pat_scan import packs
+
+    root = Path(packs.__file__).parent
+    return sorted(p for p in root.iterdir() if p.suffix in (".yaml", ".yml"))
 
 
 def expand_pack_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:

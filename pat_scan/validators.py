@@ -681,6 +681,37 @@ def _der_sequence_ok(der: bytes) -> bool:
     return size > 0 and header + size == len(der)
 
 
+def _ssh_read_string(data: bytes, pos: int) -> tuple[bytes, int]:
+    (size,) = struct.unpack_from(">I", data, pos)
+    end = pos + 4 + size
+    if end > len(data):
+        raise ValueError("truncated ssh string")
+    return data[pos + 4 : end], end
+
+
+def _openssh_ok(data: bytes) -> bool:
+    """PROTOCOL.key: magic, cipher, kdf, kdf options, key count, public keys, private blob."""
+    if not data.startswith(_OPENSSH_MAGIC):
+        return False
+    try:
+        cipher, pos = _ssh_read_string(data, len(_OPENSSH_MAGIC))
+        _kdf, pos = _ssh_read_string(data, pos)
+        _kdf_options, pos = _ssh_read_string(data, pos)
+        (count,) = struct.unpack_from(">I", data, pos)
+        pos += 4
+        if not 1 <= count <= 16:
+            return False
+        for _ in range(count):
+            _public, pos = _ssh_read_string(data, pos)
+        private, pos = _ssh_read_string(data, pos)
+    except (ValueError, struct.error):
+        return False
+    if pos != len(data) or not private or len(private) % 8:
+        return False
+    # Unencrypted keys repeat a random 32-bit check value, so a mangled blob shows.
+    return cipher != b"none" or private[:4] == private[4:8]
+
+
 def _validate_private_key(secret: str) -> bool:
     parts = _armoured(secret, lambda label: label in _PEM_LABELS)
     if parts is None:
@@ -690,7 +721,7 @@ def _validate_private_key(secret: str) -> bool:
     if not data:
         return False
     if label == "OPENSSH PRIVATE KEY":
-        return data.startswith(_OPENSSH_MAGIC)
+        return _openssh_ok(data)
     if any(h.replace(" ", "").startswith("Proc-Type:4,ENCRYPTED") for h in headers):
         # Legacy OpenSSL encryption: the body is block-cipher output, not DER.
         return len(data) % 8 == 0

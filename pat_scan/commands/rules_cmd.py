@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pat_scan import engine, rules as rule_packs, scan
-from pat_scan.config import discover
-from pat_scan.examples import expanded
-from pat_scan.rules import Rule
+if TYPE_CHECKING:
+    from pat_scan.rules import Rule
 
 
 def register(commands: Any, *parents: argparse.ArgumentParser) -> None:
@@ -29,6 +27,9 @@ def register(commands: Any, *parents: argparse.ArgumentParser) -> None:
 def _selected(args: argparse.Namespace) -> list[Rule]:
     from pathlib import Path
 
+    from pat_scan import scan
+    from pat_scan.config import discover
+
     config = discover(args.config, Path.cwd())
     selection = scan.Selection(tuple(args.rules), tuple(args.only_rule), tuple(args.disable_rule))
     return scan.load_rules(config, selection)
@@ -45,6 +46,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
+    from pat_scan import engine, rules as rule_packs
     if args.packs:
         rules = rule_packs.load(args.packs, builtin=False)
     else:
@@ -68,6 +70,9 @@ def run_check(args: argparse.Namespace) -> int:
 
 def check(rules: Sequence[Rule], kind: str) -> list[str]:
     """Every problem with the rules' examples under one engine, as lines naming the rule."""
+    from pat_scan import engine
+    from pat_scan.examples import expanded
+
     matcher = engine.create(rules, kind)
     problems: list[str] = []
     for rule in rules:

@@ -5,10 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from pat_scan import scan
-from pat_scan.commands.common import emit, prepare
 from pat_scan.config import parse_size
-from pat_scan.sources import DEFAULT_MAX_FILE_SIZE, files
 
 
 def register(commands: Any, *parents: argparse.ArgumentParser) -> None:
@@ -27,6 +24,10 @@ def register(commands: Any, *parents: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from pat_scan import scan
+    from pat_scan.commands.common import emit, prepare
+    from pat_scan.sources import DEFAULT_MAX_FILE_SIZE, files
+
     prepared = prepare(args, scan.default_root(args.paths))
     config = prepared.config
     max_size = args.max_file_size or config.max_file_size or DEFAULT_MAX_FILE_SIZE
