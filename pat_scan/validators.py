@@ -389,7 +389,9 @@ def _block_lines(text: str) -> list[str]:
     return [line.strip(" \t\r\"'`") for line in text.replace("\r", "\n").split("\n")]
 
 
-def _armoured(text: str, label_ok: Callable[[str], bool]) -> tuple[str, list[str], list[str]] | None:
+def _armoured(
+    text: str, label_ok: Callable[[str], bool]
+) -> tuple[str, list[str], list[str]] | None:
     """Split an armoured block into (label, header lines, body lines); None if not one."""
     lines = _block_lines(text)
     begin = next((i for i, line in enumerate(lines) if "-----BEGIN " in line), None)
