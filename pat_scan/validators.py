@@ -392,27 +392,26 @@ def _block_lines(text: str) -> list[str]:
 def _armoured(
     text: str, label_ok: Callable[[str], bool]
 ) -> tuple[str, list[str], list[str]] | None:
-    """Split an armoured block into (label, header lines, body lines); None if not one."""
-    lines = _block_lines(text)
-    begin = next((i for i, line in enumerate(lines) if "-----BEGIN " in line), None)
-    if begin is None:
+    """Split an armoured block into (label, header lines, body chunks); None if not one.
+
+    Also accepts the block flattened onto one line with spaces, as environment variables and
+    some CI settings store it.
+    """
+    norm = "\n".join(_block_lines(text))
+    start = norm.find("-----BEGIN ")
+    if start < 0:
         return None
-    first = lines[begin]
-    start = first.index("-----BEGIN ") + len("-----BEGIN ")
-    close = first.find("-----", start)
-    if close < 0 or first[close + 5 :].strip():
+    close = norm.find("-----", start + 11)
+    label = norm[start + 11 : close]
+    if close < 0 or "\n" in label or not label_ok(label):
         return None
-    label = first[start:close]
-    if not label_ok(label):
+    end = norm.find(f"-----END {label}-----", close + 5)
+    if end < 0:
         return None
-    end_line = f"-----END {label}-----"
-    end = next((i for i in range(begin + 1, len(lines)) if lines[i].startswith(end_line)), None)
-    if end is None:
-        return None
-    inner = lines[begin + 1 : end]
+    lines = [line.strip() for line in norm[close + 5 : end].split("\n")]
     # Base64 never contains ':', so any such line is an RFC 1421 / RFC 4880 header.
-    headers = [line for line in inner if ":" in line]
-    body = [line for line in inner if line and ":" not in line]
+    headers = [line for line in lines if ":" in line]
+    body = [chunk for line in lines if ":" not in line for chunk in line.split()]
     return label, headers, body
 
 
@@ -1207,6 +1206,8 @@ def _check(
 
 
 CHECKS: Mapping[str, Check] = {
+    # The CRC leaves out the prefix, so ghp_ -> gho_ gives another valid token; every other
+    # single-character change fails.
     "github_crc32": _check(_validate_github, _generate_github, True),
     "npm_crc32": _check(_validate_npm, _generate_npm, True),
     "gitlab_routable_crc": _check(_validate_gitlab, _generate_gitlab, True),

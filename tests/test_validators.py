@@ -426,6 +426,7 @@ def test_pgp_accepts_headers_crlf_and_escapes() -> None:
     assert validate("pgp_crc24", with_header)
     assert validate("pgp_crc24", armour.replace("\n", "\r\n"))
     assert validate("pgp_crc24", armour.replace("\n", "\\n"))
+    assert validate("pgp_crc24", armour.replace("\n", " "))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -507,6 +508,7 @@ def test_private_key_embedded_forms(kind: str) -> None:
     assert validate("private_key", pem.replace("\n", "\\n"))  # inside a JSON string
     indented = "\n".join(f'    "{line}"' for line in pem.split("\n"))
     assert validate("private_key", indented)
+    assert validate("private_key", pem.replace("\n", " "))  # flattened onto one line
 
 
 @pytest.mark.parametrize("kind", ARGS["private_key"])
