@@ -1,0 +1,1 @@
+"""Benchmarks and the deterministic corpus generator they (and the test suite) share."""
