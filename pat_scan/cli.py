@@ -52,14 +52,32 @@ def rule_options() -> argparse.ArgumentParser:
     """Options every command that loads rules shares."""
     shared = argparse.ArgumentParser(add_help=False)
     group = shared.add_argument_group("rules")
-    group.add_argument("--rules", action="append", default=[], metavar="PATH",
-                       help="extra rule pack file or directory (repeatable)")
-    group.add_argument("--disable-rule", action="append", default=[], metavar="ID",
-                       help="do not run this rule (repeatable)")
-    group.add_argument("--only-rule", action="append", default=[], metavar="ID",
-                       help="run only these rules (repeatable)")
-    group.add_argument("--config", metavar="FILE",
-                       help="configuration file (default: .pat-scan.yaml or pyproject.toml)")
+    group.add_argument(
+        "--rules",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="extra rule pack file or directory (repeatable)",
+    )
+    group.add_argument(
+        "--disable-rule",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="do not run this rule (repeatable)",
+    )
+    group.add_argument(
+        "--only-rule",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="run only these rules (repeatable)",
+    )
+    group.add_argument(
+        "--config",
+        metavar="FILE",
+        help="configuration file (default: .pat-scan.yaml or pyproject.toml)",
+    )
     return shared
 
 
@@ -72,14 +90,23 @@ def output_options() -> argparse.ArgumentParser:
     group = shared.add_argument_group("output")
     group.add_argument("--format", choices=FORMATS, default="text")
     group.add_argument("--output", "-o", metavar="FILE", help="write the report here")
-    group.add_argument("--min-confidence", choices=CONFIDENCES,
-                       help="lowest confidence that fails the run (default: medium)")
-    group.add_argument("--fail-on", choices=SEVERITIES,
-                       help="lowest severity that fails the run (default: low)")
-    group.add_argument("--redact", choices=("partial", "none"), default="partial",
-                       help="'none' prints full secrets (default: partial)")
-    group.add_argument("--show-suppressed", action="store_true",
-                       help="also list what was suppressed, and why")
+    group.add_argument(
+        "--min-confidence",
+        choices=CONFIDENCES,
+        help="lowest confidence that fails the run (default: medium)",
+    )
+    group.add_argument(
+        "--fail-on", choices=SEVERITIES, help="lowest severity that fails the run (default: low)"
+    )
+    group.add_argument(
+        "--redact",
+        choices=("partial", "none"),
+        default="partial",
+        help="'none' prints full secrets (default: partial)",
+    )
+    group.add_argument(
+        "--show-suppressed", action="store_true", help="also list what was suppressed, and why"
+    )
     group.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     return shared
 

@@ -82,7 +82,7 @@ def _exclude_patterns(lines: tuple[str, ...]) -> list[tuple[re.Pattern[str], boo
         pairs = [
             [p.regex.pattern, bool(p.include)]
             for p in spec.patterns
-            if getattr(p, "regex", None) is not None and p.include is not None
+            if p.regex is not None and p.include is not None  # None: blank or comment lines
         ]
         cache.write_text(name, json.dumps(pairs))
     return [(re.compile(pattern), include) for pattern, include in pairs]

@@ -36,7 +36,10 @@ class TemplateError(ValueError):
 
 def expand(text: str, seed: str) -> str:
     rng = random.Random(hashlib.sha256(seed.encode()).digest())
-    return _TEMPLATE.sub(lambda m: _one(rng, m.group(1), m.group(2), m.group(3) or ""), text)
+    expanded: str = _TEMPLATE.sub(
+        lambda m: _one(rng, m.group(1), m.group(2), m.group(3) or ""), text
+    )
+    return expanded
 
 
 def expanded(rule: Rule) -> tuple[list[Example], list[Example]]:

@@ -45,8 +45,16 @@ def toplevel(path: str | os.PathLike[str]) -> Path | None:
 def work_tree_files(root: Path, pathspecs: Sequence[str] = ()) -> list[str]:
     """Tracked plus untracked-not-ignored files under `root`, relative to it."""
     out = run(
-        ("ls-files", "-z", "--cached", "--others", "--exclude-standard", "--deduplicate", "--",
-         *pathspecs),
+        (
+            "ls-files",
+            "-z",
+            "--cached",
+            "--others",
+            "--exclude-standard",
+            "--deduplicate",
+            "--",
+            *pathspecs,
+        ),
         cwd=root,
     )
     return split_z(out)

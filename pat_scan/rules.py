@@ -68,9 +68,12 @@ def builtin_pack_paths() -> list[Path]:
 
     Found through the package's file rather than importlib.resources, whose import costs more
     than the hook can spare; packs are always plain files on disk."""
-    from pat_scan import packs
+    from importlib.util import find_spec
 
-    root = Path(packs.__file__).parent
+    spec = find_spec("pat_scan.packs")
+    if spec is None or not spec.submodule_search_locations:
+        raise UsageError("the built-in rule packs are missing from this installation")
+    root = Path(next(iter(spec.submodule_search_locations)))
     return sorted(p for p in root.iterdir() if p.suffix in (".yaml", ".yml"))
 
 
@@ -172,7 +175,7 @@ def _parse_pack(path: Path, data: bytes) -> list[Rule]:
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        document = yaml.load(data, Loader=loader)  # noqa: S506 - a safe loader
+        document = yaml.load(data, Loader=loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark is not None else ""

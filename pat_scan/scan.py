@@ -8,7 +8,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pat_scan import engine, findings, rules as rule_packs, suppress
+from pat_scan import engine, findings, suppress
+from pat_scan import rules as rule_packs
 from pat_scan.config import Config
 from pat_scan.engine import Matcher
 from pat_scan.findings import CONFIDENCE_ORDER, SEVERITY_ORDER, Finding

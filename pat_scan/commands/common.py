@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from pat_scan import config as config_files, scan
+from pat_scan import config as config_files
+from pat_scan import scan
 from pat_scan.config import Config
 from pat_scan.engine import Matcher
 from pat_scan.errors import UsageError

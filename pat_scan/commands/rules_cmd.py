@@ -16,11 +16,16 @@ def register(commands: Any, *parents: argparse.ArgumentParser) -> None:
     listing = actions.add_parser("list", parents=parents, help="id, severity, pack, validator")
     listing.set_defaults(handler=run_list)
     check = actions.add_parser(
-        "check", parents=parents,
+        "check",
+        parents=parents,
         help="prove every example is found and every negative example is not, under both engines",
     )
-    check.add_argument("packs", nargs="*", metavar="PATH",
-                       help="packs to check (default: the built-in packs and --rules)")
+    check.add_argument(
+        "packs",
+        nargs="*",
+        metavar="PATH",
+        help="packs to check (default: the built-in packs and --rules)",
+    )
     check.set_defaults(handler=run_check)
 
 
@@ -46,13 +51,15 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from pat_scan import engine, rules as rule_packs
-    if args.packs:
-        rules = rule_packs.load(args.packs, builtin=False)
-    else:
-        rules = _selected(args)
-    kinds = ["python"] if engine.default_kind() == "python" and not _has_hyperscan() else list(
-        engine.KINDS)
+    from pat_scan import engine
+    from pat_scan import rules as rule_packs
+
+    rules = rule_packs.load(args.packs, builtin=False) if args.packs else _selected(args)
+    kinds = (
+        ["python"]
+        if engine.default_kind() == "python" and not _has_hyperscan()
+        else list(engine.KINDS)
+    )
     problems = [
         f"{r.source}: {r.id}: needs >= 2 examples and >= 1 negative example"
         for r in rules
@@ -63,8 +70,10 @@ def run_check(args: argparse.Namespace) -> int:
         print(problem)
     examples = sum(len(r.examples) + len(r.negative_examples) for r in rules)
     verdict = "FAILED" if problems else "ok"
-    print(f"rules check: {verdict}: {len(rules)} rules, {examples} examples, "
-          f"engines: {', '.join(kinds)}, {len(problems)} problem(s)")
+    print(
+        f"rules check: {verdict}: {len(rules)} rules, {examples} examples, "
+        f"engines: {', '.join(kinds)}, {len(problems)} problem(s)"
+    )
     return 1 if problems else 0
 
 
@@ -82,7 +91,9 @@ def check(rules: Sequence[Rule], kind: str) -> list[str]:
             live = [m for m in hits if m.suppressed is None]
             if not live:
                 why = f" (suppressed: {hits[0].suppressed})" if hits else ""
-                problems.append(f"{rule.source}: {rule.id}: example {number} not found{why} [{kind}]")
+                problems.append(
+                    f"{rule.source}: {rule.id}: example {number} not found{why} [{kind}]"
+                )
             elif example.confidence and live[0].confidence != example.confidence:
                 problems.append(
                     f"{rule.source}: {rule.id}: example {number} found at {live[0].confidence} "

@@ -10,16 +10,30 @@ from pat_scan.config import parse_size
 
 def register(commands: Any, *parents: argparse.ArgumentParser) -> None:
     parser = commands.add_parser(
-        "scan", parents=parents, help="scan files and directories (default: .)",
+        "scan",
+        parents=parents,
+        help="scan files and directories (default: .)",
         description="Scan files and directories for hardcoded credentials. Inside a git work "
         "tree, tracked and untracked-not-ignored files; elsewhere, or with --no-git, every file.",
     )
-    parser.add_argument("paths", nargs="*", default=["."], metavar="PATH",
-                        help="files or directories; '-' reads standard input")
-    parser.add_argument("--no-git", action="store_true",
-                        help="walk directories without asking git what is tracked or ignored")
-    parser.add_argument("--max-file-size", type=_size, metavar="SIZE",
-                        help="skip larger files, e.g. 10MB (default: 10MB)")
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        default=["."],
+        metavar="PATH",
+        help="files or directories; '-' reads standard input",
+    )
+    parser.add_argument(
+        "--no-git",
+        action="store_true",
+        help="walk directories without asking git what is tracked or ignored",
+    )
+    parser.add_argument(
+        "--max-file-size",
+        type=_size,
+        metavar="SIZE",
+        help="skip larger files, e.g. 10MB (default: 10MB)",
+    )
     parser.set_defaults(handler=run)
 
 

@@ -12,7 +12,8 @@ from collections.abc import Sequence
 
 import hyperscan
 
-from pat_scan import cache, rules as rule_packs
+from pat_scan import cache
+from pat_scan import rules as rule_packs
 from pat_scan.engine.prefilter import Regions
 from pat_scan.rules import Rule
 
@@ -48,7 +49,8 @@ def _cached_database(rules: Sequence[Rule], keyword_ids: set[int]) -> hyperscan.
     """Pattern ids are rule index * 2 (+1 for a keyword fallback), so one int says both."""
     if not rules:
         return None
-    name = f"hs-{rule_packs.fingerprint(rules)}-{hyperscan.__version__}.db"
+    version = getattr(hyperscan, "__version__", "0")
+    name = f"hs-{rule_packs.fingerprint(rules)}-{version}.db"
     blob = cache.read_bytes(name)
     if blob is not None:
         fallback_ids, _, serialized = blob.partition(b"\n")

@@ -10,7 +10,7 @@ from typing import TextIO
 from pat_scan.findings import Finding, redact
 from pat_scan.scan import Policy, Result
 
-FORMATS = ("text", "json", "sarif")
+FORMATS = ("text", "json")
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,9 +31,9 @@ Writer = Callable[[Report, TextIO], None]
 
 def writer(name: str) -> Writer:
     if name == "json":
-        from pat_scan.reporters.json_report import write
-    elif name == "sarif":
-        from pat_scan.reporters.sarif import write
-    else:
-        from pat_scan.reporters.text import write
-    return write
+        from pat_scan.reporters import json_report
+
+        return json_report.write
+    from pat_scan.reporters import text
+
+    return text.write

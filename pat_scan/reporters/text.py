@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TextIO
 
 from pat_scan.findings import Finding
 from pat_scan.reporters import Report
 
+_Paint = Callable[[str, str], str]
 _COLORS = {"red": "31", "yellow": "33", "dim": "2", "bold": "1"}
 
 
@@ -47,8 +49,10 @@ def _line(report: Report, finding: Finding, paint: _Paint) -> str:
 
 def _advice(report: Report, blocking: list[Finding]) -> str:
     lines = ["What to do:"]
-    lines.append("  1. Remove the secret from the file" + (
-        " and stage the change (git add)." if report.kind == "hook" else "."))
+    lines.append(
+        "  1. Remove the secret from the file"
+        + (" and stage the change (git add)." if report.kind == "hook" else ".")
+    )
     lines.append("  2. Revoke it and rotate it, since it may already have been copied:")
     seen: set[str] = set()
     for finding in blocking:
@@ -103,15 +107,11 @@ def _size(count: int) -> str:
         if value < 1024 or unit == "GB":
             return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
         value /= 1024
-    raise AssertionError
-
-
-class _Paint:
-    def __call__(self, color: str, text: str) -> str: ...
+    raise AssertionError  # unreachable: the loop returns at GB
 
 
 def _painter(enabled: bool) -> _Paint:
     def paint(color: str, text: str) -> str:
         return f"\033[{_COLORS[color]}m{text}\033[0m" if enabled else text
 
-    return paint  # type: ignore[return-value]
+    return paint

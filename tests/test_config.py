@@ -1,0 +1,89 @@
+"""Configuration discovery and validation: errors name the file and the key (exit 2)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pat_scan.config import discover, parse_size
+from pat_scan.errors import ConfigError
+from tests.conftest import token
+
+
+def test_defaults_without_a_file(tmp_path: Path) -> None:
+    config = discover(None, tmp_path)
+    assert config.path is None
+    assert config.exclude == ()
+
+
+def test_yaml_file_wins_over_pyproject(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.pat-scan]\nexclude = ["a/**"]\n')
+    assert discover(None, tmp_path).exclude == ("a/**",)
+    (tmp_path / ".pat-scan.yaml").write_text("exclude: [b/**]\n")
+    assert discover(None, tmp_path).exclude == ("b/**",)
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("colour: red\n", "colour"),
+        ("exclude: 3\n", "exclude"),
+        ("min-confidence: certain\n", "min-confidence"),
+        ("max-file-size: huge\n", "max-file-size"),
+        ("allow: ['(']\n", "allow"),
+        ("entropy: {github-pat-classic: 9}\n", "entropy.github-pat-classic"),
+    ],
+)
+def test_bad_keys_name_file_and_key(tmp_path: Path, cli: Any, text: str, key: str) -> None:
+    (tmp_path / ".pat-scan.yaml").write_text(text)
+    (tmp_path / "a.txt").write_text("nothing\n")
+    result = cli("scan", "--no-git", str(tmp_path), cwd=tmp_path)
+    assert result.code == 2
+    assert f".pat-scan.yaml: key {key!r}" in result.err
+    assert len(result.err.strip().splitlines()) == 1
+
+
+def test_invalid_yaml_and_toml(tmp_path: Path) -> None:
+    (tmp_path / ".pat-scan.yaml").write_text("exclude: [\n")
+    with pytest.raises(ConfigError, match="not valid YAML"):
+        discover(None, tmp_path)
+    (tmp_path / ".pat-scan.yaml").unlink()
+    (tmp_path / "pyproject.toml").write_text("[tool.pat-scan\n")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        discover(None, tmp_path)
+
+
+def test_exclude_globs_and_the_config_file_itself(repo: Path, cli: Any) -> None:
+    (repo / "fixtures" / "deep").mkdir(parents=True)
+    (repo / "fixtures" / "deep" / "t.py").write_text(f"t = '{token(seed=1)}'\n")
+    (repo / "keep.py").write_text(f"t = '{token(seed=2)}'\n")
+    (repo / ".pat-scan.yaml").write_text(f"exclude: ['fixtures/**']\n# {token(seed=3)}\n")
+    result = cli("scan", "--format", "json", cwd=repo)
+    assert [f["path"] for f in result.json()["findings"]] == ["keep.py"]
+
+
+def test_config_rules_disable_and_min_confidence(repo: Path, cli: Any) -> None:
+    from tests.conftest import bad_token
+
+    (repo / "a.py").write_text(f"t = '{bad_token()}'\n")
+    assert cli("scan", cwd=repo).code == 0
+    (repo / ".pat-scan.yaml").write_text("min-confidence: low\n")
+    assert cli("scan", cwd=repo).code == 1
+    (repo / ".pat-scan.yaml").write_text("min-confidence: low\ndisable: [github-pat-classic]\n")
+    assert cli("scan", cwd=repo).code == 0
+
+
+def test_explicit_config_must_exist(tmp_path: Path, cli: Any) -> None:
+    result = cli("scan", "--config", "nope.yaml", cwd=tmp_path)
+    assert result.code == 2
+    assert "nope.yaml: no such configuration file" in result.err
+
+
+def test_parse_size() -> None:
+    assert parse_size("10MB") == 10 * 1024 * 1024
+    assert parse_size("512kb") == 512 * 1024
+    assert parse_size("100") == 100
+    with pytest.raises(ValueError, match="10XB"):
+        parse_size("10XB")

@@ -1,0 +1,105 @@
+"""The two engines: identical findings on a large generated corpus; fallback and cache behaviour."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from benchmarks.corpus import generate_text
+from pat_scan import cache, engine, rules
+from pat_scan.engine.matcher import Match
+from tests.conftest import token
+
+RULES = rules.load()
+
+
+def _signature(matches: list[Match]) -> list[tuple[str, int, int, str, str | None]]:
+    return [(m.rule.id, m.start, m.end, m.confidence, m.suppressed) for m in matches]
+
+
+def _documents(data: bytes, size: int = 64 * 1024) -> list[bytes]:
+    """Split at line ends into file-sized documents, as a tree scan sees them."""
+    documents, start = [], 0
+    while start < len(data):
+        end = data.find(b"\n", start + size)
+        end = len(data) if end == -1 else end + 1
+        documents.append(data[start:end])
+        start = end
+    return documents
+
+
+@pytest.mark.slow
+def test_both_engines_give_identical_findings_on_20_mb() -> None:
+    corpus = generate_text(21, seed=7)
+    assert len(corpus) >= 20_000_000
+    hyper, python = engine.create(RULES, "hyperscan"), engine.create(RULES, "python")
+    total = 0
+    for document in _documents(corpus):
+        expected = _signature(python.scan(document))
+        assert _signature(hyper.scan(document)) == expected
+        total += len(expected)
+    assert total > 0  # the corpus plants credentials: an empty comparison proves nothing
+
+
+def test_engines_agree_on_every_rule_example() -> None:
+    from pat_scan.examples import expanded
+
+    text = "\n".join(e.text for r in RULES for group in expanded(r) for e in group).encode()
+    hyper, python = engine.create(RULES, "hyperscan"), engine.create(RULES, "python")
+    assert _signature(hyper.scan(text)) == _signature(python.scan(text))
+
+
+def test_python_engine_is_used_when_hyperscan_cannot_be_imported(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(f"t = {token()}\n")
+    program = (
+        "import sys; sys.modules['hyperscan'] = None\n"  # makes `import hyperscan` fail
+        "from pat_scan import engine, rules\n"
+        "print(engine.default_kind())\n"
+        "from pat_scan.cli import main; raise SystemExit(main(['scan', '--no-git', '.']))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", program], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    assert result.stdout.startswith("python\n"), result.stderr
+    assert result.returncode == 1
+    assert "github-pat-classic" in result.stdout
+
+
+def test_engine_choice_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PAT_SCAN_ENGINE", "python")
+    assert engine.default_kind() == "python"
+    monkeypatch.setenv("PAT_SCAN_ENGINE", "fast")
+    from pat_scan.errors import UsageError
+
+    with pytest.raises(UsageError, match="PAT_SCAN_ENGINE"):
+        engine.default_kind()
+
+
+def test_corrupt_database_cache_is_rebuilt_not_trusted() -> None:
+    engine.create(RULES, "hyperscan")
+    entries = list(cache.directory().glob("hs-*.db"))
+    assert entries
+    for entry in entries:
+        blob = bytearray(entry.read_bytes())
+        blob[len(blob) // 2] ^= 0xFF
+        entry.write_bytes(bytes(blob))
+    matcher = engine.create(RULES, "hyperscan")
+    secret = token()
+    assert [m.secret for m in matcher.scan(f"x={secret}".encode())] == [secret]
+
+
+def test_a_rule_hyperscan_rejects_falls_back_to_its_keywords(tmp_path: Path) -> None:
+    pack = tmp_path / "odd.yaml"
+    # A backreference: the `regex` module runs it, Hyperscan refuses it even as a prefilter.
+    pack.write_text(
+        "rules:\n  - id: doubled\n    name: Doubled\n    description: d\n    severity: low\n"
+        "    keywords: [dbl]\n    regex: '(?P<secret>dbl(\\d)\\2[a-z]{8})'\n"
+        "    remediation: r\n"
+    )
+    odd = rules.load([pack], builtin=False)
+    for kind in engine.KINDS:
+        found = engine.create(odd, kind).scan(b"x dbl77qwertyui y dbl78qwertyui")
+        assert [m.secret for m in found] == ["dbl77qwertyui"], kind

@@ -1,0 +1,212 @@
+"""`pat-scan scan` on real repositories and directories, including every kind of bad input."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import bad_token, git, run_process, token
+
+
+def test_finds_a_token_and_exits_1(repo: Path, cli: Any) -> None:
+    secret = token()
+    (repo / "settings.py").write_text(f'GITHUB_TOKEN = "{secret}"\n')
+    result = cli("scan", cwd=repo)
+    assert result.code == 1
+    assert "settings.py:1:17: github-pat-classic" in result.out
+    assert secret not in result.out + result.err
+    assert "Revoke" in result.out
+    assert "pat-scan: allow" in result.out
+    assert "1 secret(s) found" in result.out
+
+
+def test_clean_tree_exits_0_with_a_short_summary(repo: Path, cli: Any) -> None:
+    (repo / "main.py").write_text("print('hello')\n")
+    result = cli("scan", cwd=repo)
+    assert result.code == 0
+    assert result.out.strip() == "pat-scan: no secrets found; 1 file scanned (15 B)"
+
+
+def test_git_tree_scans_tracked_and_untracked_but_not_ignored(repo: Path, cli: Any) -> None:
+    (repo / ".gitignore").write_text("ignored.env\n")
+    (repo / "tracked.py").write_text(f"a = '{token(seed=1)}'\n")
+    git(repo, "add", "tracked.py", ".gitignore")
+    (repo / "untracked.py").write_text(f"b = '{token(seed=2)}'\n")
+    (repo / "ignored.env").write_text(f"c = '{token(seed=3)}'\n")
+    paths = {f["path"] for f in cli("scan", "--format", "json", cwd=repo).json()["findings"]}
+    assert paths == {"tracked.py", "untracked.py"}
+    no_git = cli("scan", "--no-git", "--format", "json", cwd=repo).json()["findings"]
+    assert {f["path"] for f in no_git} == {"tracked.py", "untracked.py", "ignored.env"}
+
+
+def test_paths_are_relative_to_the_current_directory(repo: Path, cli: Any) -> None:
+    (repo / "sub").mkdir()
+    (repo / "sub" / "deep.py").write_text(f"a = '{token()}'\n")
+    result = cli("scan", "sub", "--format", "json", cwd=repo)
+    assert [f["path"] for f in result.json()["findings"]] == ["sub/deep.py"]
+
+
+def test_stdin(tmp_path: Path) -> None:
+    result = run_process("scan", "-", cwd=tmp_path, stdin=f"x = {token()}\n")
+    assert result.code == 1
+    assert "-:1:5: github-pat-classic" in result.out
+
+
+def test_json_schema(repo: Path, cli: Any) -> None:
+    secret = token()
+    (repo / "a.py").write_text(f"\n  t = '{secret}'\n")
+    doc = cli("scan", "--format", "json", cwd=repo).json()
+    assert doc["version"] == 1
+    assert doc["tool"]["name"] == "pat-scan"
+    (finding,) = doc["findings"]
+    assert finding == {
+        "rule_id": "github-pat-classic",
+        "rule_name": finding["rule_name"],
+        "severity": "critical",
+        "confidence": "high",
+        "blocking": True,
+        "path": "a.py",
+        "line": 2,
+        "column": 8,
+        "end_line": 2,
+        "end_column": 8 + len(secret),
+        "secret": secret[:6] + "…",
+        "redacted": True,
+        "fingerprint": finding["fingerprint"],
+    }
+    assert len(finding["fingerprint"]) == 32
+    assert doc["stats"]["files_scanned"] == 1
+    assert doc["stats"]["blocking"] == 1
+
+
+def test_redact_none_shows_the_secret_only_when_asked(repo: Path, cli: Any) -> None:
+    secret = token()
+    (repo / "a.py").write_text(f"t = '{secret}'\n")
+    assert secret not in cli("scan", cwd=repo).out
+    assert secret in cli("scan", "--redact", "none", cwd=repo).out
+
+
+def test_failed_checksum_is_low_confidence_and_does_not_fail(repo: Path, cli: Any) -> None:
+    (repo / "fixture.py").write_text(f"t = '{bad_token()}'\n")
+    default = cli("scan", "--format", "json", cwd=repo)
+    assert default.code == 0
+    assert [f["confidence"] for f in default.json()["findings"]] == ["low"]
+    assert cli("scan", "--min-confidence", "low", cwd=repo).code == 1
+
+
+def test_fail_on_severity(repo: Path, cli: Any) -> None:
+    (repo / "a.py").write_text(f"t = '{token()}'\n")  # critical
+    assert cli("scan", "--fail-on", "critical", cwd=repo).code == 1
+    (repo / "a.py").write_text("password = 'Zq8#vL2!mP9@xR4$'\n")  # generic: medium
+    assert cli("scan", "--fail-on", "high", cwd=repo).code == 0
+    assert cli("scan", cwd=repo).code == 1
+
+
+def test_placeholders_and_documented_examples_are_not_reported(repo: Path, cli: Any) -> None:
+    docs_token = "ghp_" + "16C7e42F292c6912E7710c838347Ae178B4a"
+    (repo / "README.md").write_text(
+        f"Use a token like {docs_token}.\n"
+        "aws_access_key_id = AKIA" + "IOSFODNN7EXAMPLE\n"
+        'password = "changeme"\napi_key = "${API_KEY}"\ntoken = os.environ["TOKEN"]\n'
+        "token: <token>\nsecret = 'your-api-key'\npassword = 'xxxxxxxxxxxxxxxx'\n"
+    )
+    result = cli("scan", "--format", "json", "--show-suppressed", cwd=repo)
+    assert result.json()["findings"] == [], result.out
+    reasons = {s["reason"] for s in result.json()["suppressed"]}
+    assert "example key" in reasons
+
+
+def test_only_and_disable_rule(repo: Path, cli: Any) -> None:
+    (repo / "a.py").write_text(f"t = '{token()}'\n")
+    assert cli("scan", "--disable-rule", "github-pat-classic", cwd=repo).code == 0
+    assert cli("scan", "--only-rule", "github-pat-classic", cwd=repo).code == 1
+    unknown = cli("scan", "--only-rule", "nope", cwd=repo)
+    assert unknown.code == 2
+    assert "unknown rule id 'nope'" in unknown.err
+
+
+def test_skips_are_counted_not_fatal(repo: Path, cli: Any) -> None:
+    (repo / "image.png").write_bytes(b"\x89PNG\0\0" + token().encode())
+    (repo / "latin1.txt").write_bytes(b"caf\xe9 " + token().encode())
+    (repo / "big.txt").write_bytes(b"x" * 2048)
+    (repo / "real.py").write_text(f"t = '{token(seed=4)}'\n")
+    result = cli("scan", "--max-file-size", "1KB", "--format", "json", cwd=repo)
+    stats = result.json()["stats"]
+    assert stats["skipped"] == {"binary": 1, "not UTF-8": 1, "too large": 1}
+    assert stats["files_scanned"] == 1
+    assert result.code == 1
+    text = cli("scan", "--max-file-size", "1KB", cwd=repo).out
+    assert "skipped: 1 binary, 1 not UTF-8, 1 too large" in text
+
+
+@pytest.mark.skipif(sys.platform == "win32" or os.geteuid() == 0, reason="root reads anything")
+def test_unreadable_file_is_counted(repo: Path, cli: Any) -> None:
+    locked = repo / "locked.txt"
+    locked.write_text("secret")
+    locked.chmod(0)
+    result = cli("scan", "--format", "json", cwd=repo)
+    assert result.json()["stats"]["skipped"] == {"unreadable": 1}
+
+
+def test_unreadable_directory_entry_is_counted(tmp_path: Path, cli: Any) -> None:
+    # A dangling or looping symlink cannot be read as a file: counted, never followed.
+    (tmp_path / "loop").symlink_to(tmp_path / "loop")
+    (tmp_path / "out").symlink_to("/etc/hostname")
+    result = cli("scan", "--no-git", "--format", "json", cwd=tmp_path)
+    assert result.code == 0
+    assert result.json()["stats"]["skipped"] == {"symlink": 2}
+
+
+def test_a_single_5mb_line(repo: Path, cli: Any) -> None:
+    (repo / "min.js").write_text("a" * 5_000_000 + f" '{token()}' " + "b" * 1000)
+    result = cli("scan", "--format", "json", cwd=repo)
+    (finding,) = result.json()["findings"]
+    assert finding["line"] == 1
+    assert finding["column"] == 5_000_003
+
+
+def test_nonexistent_path_is_a_usage_error(tmp_path: Path, cli: Any) -> None:
+    result = cli("scan", "does-not-exist", cwd=tmp_path)
+    assert result.code == 2
+    assert result.err.strip() == "pat-scan: error: does-not-exist: no such file or directory"
+
+
+def test_unknown_option_is_a_usage_error(tmp_path: Path, cli: Any) -> None:
+    assert cli("scan", "--no-such-option", cwd=tmp_path).code == 2
+
+
+def test_output_file(repo: Path, cli: Any, tmp_path: Path) -> None:
+    (repo / "a.py").write_text(f"t = '{token()}'\n")
+    report = tmp_path / "report.json"
+    result = cli("scan", "--format", "json", "--output", str(report), cwd=repo)
+    assert result.code == 1
+    assert result.out == ""
+    assert '"github-pat-classic"' in report.read_text()
+
+
+def test_colour_only_when_asked_and_never_with_no_color(repo: Path, tmp_path: Path) -> None:
+    (repo / "a.py").write_text(f"t = '{token()}'\n")
+    assert "\033[" not in run_process("scan", cwd=repo).out  # not a TTY
+    assert "\033[" in run_process("scan", "--color", "always", cwd=repo).out
+    plain = run_process("scan", cwd=repo, env={"NO_COLOR": "1"})
+    assert "\033[" not in plain.out
+
+
+def test_version_and_module_entry_point(tmp_path: Path) -> None:
+    result = run_process("--version", cwd=tmp_path)
+    assert result.code == 0
+    assert result.out.startswith("pat-scan ")
+
+
+def test_multiline_private_key(repo: Path, cli: Any) -> None:
+    key = token("private_key", "")
+    (repo / "id_rsa").write_text("# deploy key\n" + key + "\n")
+    result = cli("scan", "--format", "json", cwd=repo)
+    findings = result.json()["findings"]
+    assert findings, result.out
+    assert findings[0]["line"] == 2
+    assert key.splitlines()[1] not in result.out
