@@ -41,10 +41,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"pat-scan {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    from pat_scan.commands import rules_cmd, scan_cmd
+    from pat_scan.commands import hook_cmd, install_cmd, rules_cmd, scan_cmd
 
     scan_cmd.register(commands, rule_options(), output_options())
+    hook_cmd.register(commands, rule_options(), output_options())
     rules_cmd.register(commands, rule_options())
+    install_cmd.register(commands)
     return parser
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from pat_scan import engine, findings, suppress
 from pat_scan import rules as rule_packs
 from pat_scan.config import Config
+from pat_scan.diff import FileChange
 from pat_scan.engine import Matcher
 from pat_scan.findings import CONFIDENCE_ORDER, SEVERITY_ORDER, Finding
 from pat_scan.rules import Rule
@@ -74,16 +75,28 @@ def create_matcher(rules: Sequence[Rule]) -> Matcher:
 
 
 def scan_blobs(blobs: Iterable[Blob], matcher: Matcher, config: Config) -> Result:
+    return scan_entries(((blob, None) for blob in blobs), matcher, config)
+
+
+def scan_entries(
+    entries: Iterable[tuple[Blob, FileChange | None]], matcher: Matcher, config: Config
+) -> Result:
+    """Scan each blob; with a change, keep only findings on lines that change added."""
     result = Result()
-    allowlist = suppress.Allowlist(config.allow, config.stopwords)
     candidates: list[Finding] = []
-    for blob in blobs:
+    for blob, change in entries:
         if blob.skipped:
             result.stats.skipped[blob.skipped] += 1
             continue
         result.stats.files += 1
         result.stats.bytes += len(blob.data)
-        candidates.extend(scan_bytes(matcher, blob.data, blob.path))
+        for finding in scan_bytes(matcher, blob.data, blob.path):
+            if change is None:
+                candidates.append(finding)
+            elif change.touches(finding.line, finding.end_line):
+                commit = {"sha": change.commit} if change.commit else None
+                candidates.append(dataclasses.replace(finding, commit=commit))
+    allowlist = suppress.Allowlist(config.allow, config.stopwords)
     result.findings, result.suppressed = suppress.apply(candidates, allowlist)
     return result
 

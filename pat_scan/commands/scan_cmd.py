@@ -28,13 +28,17 @@ def register(commands: Any, *parents: argparse.ArgumentParser) -> None:
         action="store_true",
         help="walk directories without asking git what is tracked or ignored",
     )
+    add_size_option(parser)
+    parser.set_defaults(handler=run)
+
+
+def add_size_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--max-file-size",
         type=_size,
         metavar="SIZE",
         help="skip larger files, e.g. 10MB (default: 10MB)",
     )
-    parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -1,0 +1,79 @@
+"""`pat-scan hook [FILE...]`: the pre-commit framework's entry point, right in every mode.
+
+- pre-push (pre-commit sets PRE_COMMIT_FROM_REF / PRE_COMMIT_TO_REF): what the pushed commits add.
+- inside `git commit` (git exports GIT_INDEX_FILE to its hooks): what the staged blobs add, read
+  from that index, never the work tree; a secret already in HEAD does not block an unrelated edit.
+- `pre-commit run --files F` / `--all-files` (files have no staged change): the files, whole.
+With no files and outside a commit, it checks what `git commit` would add now.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from pat_scan.commands.scan_cmd import add_size_option
+
+
+def register(commands: Any, *parents: argparse.ArgumentParser) -> None:
+    parser = commands.add_parser(
+        "hook",
+        parents=parents,
+        help="pre-commit / pre-push hook (see .pre-commit-hooks.yaml)",
+        description="Block a commit or push that adds a credential. Under `git commit`, scans the "
+        "staged content and reports only lines the commit adds; under `pre-commit run --files` or "
+        "`--all-files`, scans the files whole; under pre-push, what the pushed commits add.",
+    )
+    parser.add_argument("files", nargs="*", metavar="FILE", help="files passed by pre-commit")
+    add_size_option(parser)
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from pat_scan import git, scan
+    from pat_scan.commands.common import emit, prepare
+    from pat_scan.diff import FileChange
+    from pat_scan.errors import GitError
+    from pat_scan.sources import DEFAULT_MAX_FILE_SIZE, Blob, changes, files
+
+    root = git.toplevel(Path.cwd())
+    if root is None:
+        raise GitError("not inside a git work tree: the hook scans what git is about to commit")
+    prepared = prepare(args, root)
+    max_size = args.max_file_size or prepared.config.max_file_size or DEFAULT_MAX_FILE_SIZE
+    excluded = prepared.config.excluder()
+    passed = [_relative(root, f) for f in args.files]
+
+    from_ref = os.environ.get("PRE_COMMIT_FROM_REF")
+    to_ref = os.environ.get("PRE_COMMIT_TO_REF")
+    if from_ref and to_ref:
+        found = changes.pushed(root, from_ref, to_ref)
+        whole: list[str] = []
+    elif "GIT_INDEX_FILE" in os.environ or not passed:
+        found = changes.staged(root, passed)
+        staged_paths = {c.path for c in found}
+        whole = [f for f in passed if f not in staged_paths]  # never skip a passed file
+    else:
+        found, whole = [], passed
+
+    here = Path.cwd()
+    entries: list[tuple[Blob, FileChange | None]] = [
+        (replace(blob, path=_relative(here, str(root / blob.path))), change)
+        for change, blob in changes.blobs(root, found, max_size)
+    ]
+    entries = [(blob, change) for blob, change in entries if not excluded(blob.path)]
+    entries += [
+        (blob, None)
+        for blob in files.blobs(
+            [str(root / f) for f in whole], use_git=False, max_size=max_size, excluded=excluded
+        )
+    ]
+    result = scan.scan_entries(entries, prepared.matcher, prepared.config)
+    return emit(args, result, prepared.policy, "hook")
+
+
+def _relative(base: Path, path: str) -> str:
+    return Path(os.path.relpath(os.path.abspath(path), base)).as_posix()

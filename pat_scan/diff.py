@@ -1,0 +1,136 @@
+"""Parse `git diff -p -U0 --full-index` output: which blob each file became, which lines were added.
+
+Only the new side matters: the scanner reads the whole new blob (so multi-line keys and context
+still match) and keeps findings that touch an added line. Hunks are consumed by their line
+counts, so content that looks like a header ("diff --git", "+++ b/x") cannot confuse the parser.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+COMMIT_MARKER = b"\0commit "  # what `--format=%x00commit %H` prints before each commit's patch
+_GITLINK = "160000"
+_SYMLINK = "120000"
+
+
+@dataclass(slots=True)
+class FileChange:
+    path: str
+    blob: str = ""  # full id of the new blob; '' when the file was deleted
+    mode: str = ""
+    added: list[tuple[int, int]] = field(default_factory=list)  # 1-based, inclusive ranges
+    binary: bool = False
+    commit: str = ""  # the commit that made the change ('' for staged changes)
+
+    @property
+    def scannable(self) -> bool:
+        """A regular file that gained content: gitlinks, symlinks and deletions carry no text.
+
+        Binary files count too, so that they are read, classified and counted as skipped."""
+        gained = bool(self.added) or self.binary
+        return bool(self.blob.strip("0")) and gained and self.mode not in (_GITLINK, _SYMLINK)
+
+    def touches(self, first: int, last: int) -> bool:
+        return any(start <= last and first <= end for start, end in self.added)
+
+
+def parse(patch: bytes) -> list[FileChange]:
+    return list(_changes(iter(patch.split(b"\n"))))
+
+
+def _changes(lines: Iterator[bytes]) -> Iterator[FileChange]:
+    commit = ""
+    current: FileChange | None = None
+    for line in lines:
+        if line.startswith(COMMIT_MARKER):
+            commit = line[len(COMMIT_MARKER) :].decode().strip()
+        elif line.startswith(b"diff --git "):
+            if current is not None:
+                yield current
+            current = FileChange(path="", commit=commit)
+        elif current is None:
+            continue
+        elif line.startswith(b"@@ "):
+            old_count, start, new_count = _hunk_header(line)
+            if new_count:
+                current.added.append((start, start + new_count - 1))
+            _skip_hunk_body(lines, old_count + new_count)
+        else:
+            _header_line(current, line)
+    if current is not None:
+        yield current
+
+
+def _header_line(change: FileChange, line: bytes) -> None:
+    if line.startswith(b"index "):
+        ids, _, mode = line[6:].partition(b" ")
+        change.blob = ids.partition(b"..")[2].decode()
+        if mode:
+            change.mode = mode.decode()
+    elif line.startswith((b"new file mode ", b"new mode ")):
+        change.mode = line.rsplit(b" ", 1)[1].decode()
+    elif line.startswith(b"+++ "):
+        # git ends the line with a tab when the name has a space (a tab itself would be quoted)
+        target = line[4:].removesuffix(b"\t")
+        if target != b"/dev/null":
+            change.path = unquote(target)[2:]  # drop the forced "b/" prefix
+    elif line.startswith(b"rename to "):
+        change.path = unquote(line[10:])
+    elif line.startswith(b"Binary files ") and line.endswith(b" differ"):
+        change.binary = True
+        target = line[: -len(b" differ")].rpartition(b" and ")[2]
+        if target != b"/dev/null":
+            change.path = unquote(target)[2:]
+
+
+def _hunk_header(line: bytes) -> tuple[int, int, int]:
+    """'@@ -a,b +c,d @@' -> (b, c, d); an omitted count is 1."""
+    old, new = line.split(b" ")[1:3]
+    old_count = int(old.partition(b",")[2] or 1)
+    start, _, count = new[1:].partition(b",")
+    return old_count, int(start), int(count or 1)
+
+
+def _skip_hunk_body(lines: Iterator[bytes], count: int) -> None:
+    remaining = count
+    while remaining > 0:
+        line = next(lines, None)
+        if line is None:
+            return
+        if not line.startswith(b"\\"):  # "\ No newline at end of file" is not a hunk line
+            remaining -= 1
+
+
+_ESCAPES = {
+    ord("a"): 7,
+    ord("b"): 8,
+    ord("t"): 9,
+    ord("n"): 10,
+    ord("v"): 11,
+    ord("f"): 12,
+    ord("r"): 13,
+    ord('"'): 34,
+    ord("\\"): 92,
+}
+
+
+def unquote(raw: bytes) -> str:
+    """A path as git prints it: C-quoted (with octal bytes) when it holds unusual characters."""
+    if not (raw.startswith(b'"') and raw.endswith(b'"')):
+        return raw.decode("utf-8", "surrogateescape")
+    out = bytearray()
+    body, index = raw[1:-1], 0
+    while index < len(body):
+        byte = body[index]
+        if byte != 92:  # backslash
+            out.append(byte)
+            index += 1
+        elif body[index + 1 : index + 2].isdigit():
+            out.append(int(body[index + 1 : index + 4], 8))
+            index += 4
+        else:
+            out.append(_ESCAPES.get(body[index + 1], body[index + 1]))
+            index += 2
+    return out.decode("utf-8", "surrogateescape")

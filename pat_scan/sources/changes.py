@@ -1,0 +1,41 @@
+"""Changes as git records them: the staged commit (hook) or a range of commits (pre-push).
+
+Each changed file is read whole from its new blob, never from the work tree, and paired with the
+lines the change added, so findings can be limited to what the commit introduces.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from pat_scan import diff, git
+from pat_scan.diff import FileChange
+from pat_scan.sources import Blob, from_bytes
+
+ZERO_SHA = "0" * 40
+
+
+def staged(root: Path, paths: Sequence[str] = ()) -> list[FileChange]:
+    return diff.parse(git.staged_patch(root, paths))
+
+
+def pushed(root: Path, from_ref: str, to_ref: str) -> list[FileChange]:
+    """What a push adds. A new branch (all-zero from-ref) or a from-ref this clone lacks: every
+    commit not yet on any remote-tracking branch."""
+    if not to_ref.strip("0"):
+        return []  # deleting a branch adds nothing
+    if from_ref.strip("0") and git.has_commit(root, from_ref):
+        revisions = [f"{from_ref}..{to_ref}"]
+    else:
+        revisions = [to_ref, "--not", "--remotes"]
+    return diff.parse(git.range_patch(root, revisions))
+
+
+def blobs(
+    root: Path, changes: Sequence[FileChange], max_size: int
+) -> Iterator[tuple[FileChange, Blob]]:
+    wanted = [c for c in changes if c.scannable]
+    contents = git.read_blobs(root, [c.blob for c in wanted])
+    for change in wanted:
+        yield change, from_bytes(change.path, contents[change.blob], max_size)
