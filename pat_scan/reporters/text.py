@@ -32,10 +32,7 @@ def write(report: Report, out: TextIO) -> None:
 
 
 def _location(finding: Finding) -> str:
-    where = f"{finding.path}:{finding.line}:{finding.column}:"
-    if finding.commit:
-        where += f" (commit {finding.commit['sha'][:12]})"
-    return where
+    return f"{finding.path}:{finding.line}:{finding.column}:"
 
 
 def _line(report: Report, finding: Finding, paint: _Paint) -> str:
@@ -44,6 +41,7 @@ def _line(report: Report, finding: Finding, paint: _Paint) -> str:
     return (
         f"{_location(finding)} {paint(level, rule.id)} {rule.name}: "
         f"{report.shown_secret(finding)} [{rule.severity}, {finding.confidence} confidence]"
+        + (f" in commit {finding.commit['sha'][:12]}" if finding.commit else "")
     )
 
 
