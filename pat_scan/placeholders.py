@@ -37,6 +37,7 @@ _REFERENCE = regex.compile(
 _REPEATED = regex.compile(r"(.)\1{7}")
 _SEQUENCES = ("0123456789", "abcdefghijklmnopqrstuvwxyz")
 _SEQUENCE_RUN = 6
+_TOKEN_SIZED = 200
 
 # SHA-256 of example credentials published in providers' documentation (GitHub's REST docs
 # tokens), so the literal values never appear here. AWS's documented keys contain EXAMPLE.
@@ -53,19 +54,25 @@ _DOCUMENTED_EXAMPLES = frozenset(
 def reason(secret: str, *, validated: bool = False) -> str | None:
     """Why `secret` is not a real credential ('placeholder', 'example key'), or None.
 
-    A `validated` secret passed its checksum, so it was made by the provider's algorithm: a
-    placeholder word inside it is chance, and only documented examples and filler still count.
+    A `validated` secret passed a checksum, so it was made by the provider's algorithm:
+    placeholder words or runs inside it are chance, and only documented examples and the word
+    EXAMPLE still count. Runs, sequences and words are judged on token-sized secrets only: long
+    blobs such as private keys hold them by chance ('AAAA...' in OpenSSH length fields).
     """
     if hashlib.sha256(secret.encode()).hexdigest() in _DOCUMENTED_EXAMPLES:
         return "example key"
     lowered = secret.lower()
-    if "example" in lowered or _REPEATED.search(secret):
+    if "example" in lowered:
         return "placeholder"
     if validated:
         return None
-    if any(word in lowered for word in _PLACEHOLDER_WORDS):
+    if _REFERENCE.search(secret):
         return "placeholder"
-    if _REFERENCE.search(secret) or _has_sequence(lowered):
+    if len(secret) > _TOKEN_SIZED:
+        return None
+    if _REPEATED.search(secret) or _has_sequence(lowered):
+        return "placeholder"
+    if any(word in lowered for word in _PLACEHOLDER_WORDS):
         return "placeholder"
     return None
 

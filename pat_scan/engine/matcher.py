@@ -47,13 +47,24 @@ class Matcher:
                     if match is not None:
                         matches.append(match)
         matches.sort(key=lambda m: (m.start, m.end, m.rule.id))
-        return matches
+        return _without_generic_overlaps(matches)
 
     def _pattern(self, index: int) -> Any:
         compiled = self._compiled.get(index)
         if compiled is None:
             compiled = self._compiled[index] = regex.compile(self.rules[index].regex.encode())
         return compiled
+
+
+def _without_generic_overlaps(matches: list[Match]) -> list[Match]:
+    """A generic rule (tag `generic`) says less than a provider rule about the same secret."""
+    specific = [(m.start, m.end) for m in matches if "generic" not in m.rule.tags]
+    return [
+        m
+        for m in matches
+        if "generic" not in m.rule.tags
+        or not any(start < m.end and m.start < end for start, end in specific)
+    ]
 
 
 def _line_windows(data: bytes, regions: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -79,16 +90,18 @@ def _gate(rule: Rule, found: Any, data: bytes) -> Match | None:
     if rule.entropy is not None and shannon(secret) < rule.entropy:
         return None
     confidence = "medium"
+    checksummed = False
     if rule.validator is not None:
-        from pat_scan.validators import validate
+        from pat_scan.validators import CHECKS, validate
 
         if validate(rule.validator, secret):
+            checksummed = CHECKS[rule.validator].checksummed
             confidence = "high"
         elif rule.invalid == "drop":
             return None
         else:
             confidence = "low"
-    reason = placeholders.reason(secret, validated=confidence == "high")
+    reason = placeholders.reason(secret, validated=checksummed)
     if reason is None and any(regex.search(p, secret) for p in rule.allow):
         reason = "rule allow"
     return Match(rule, start, end, secret, confidence, reason)
