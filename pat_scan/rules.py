@@ -21,6 +21,7 @@ SEVERITIES = ("critical", "high", "medium", "low")
 CONFIDENCES = ("high", "medium", "low")
 # A match must fit in this window around a prefilter hit; rules are told to bound repetitions.
 MAX_MATCH_WIDTH = 16 * 1024
+MIN_KEYWORD_LENGTH = 3
 
 _REQUIRED = ("id", "name", "description", "severity", "keywords", "regex", "remediation")
 _OPTIONAL = (
@@ -272,6 +273,14 @@ class _Checker:
         words = self.texts("keywords")
         if not words:
             self.fail("keywords", "needs at least one literal that occurs in every match")
+        short = [w for w in words if len(w) < MIN_KEYWORD_LENGTH]
+        if short:
+            self.fail(
+                "keywords",
+                f"{short[0]!r} is shorter than {MIN_KEYWORD_LENGTH} characters: it would match "
+                "almost everywhere and slow the pure-Python engine; use a longer literal or a "
+                "context word the regex requires",
+            )
         return tuple(w.lower() for w in words)
 
     def entropy(self) -> float | None:

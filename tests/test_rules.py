@@ -60,6 +60,7 @@ def test_extra_pack_from_directory(tmp_path: Path) -> None:
         (("(?P<secret>demo_[0-9a-f]{32})", "demo_[0-9a-f]{32}"), "regex", "(?P<secret>"),
         (("keywords: [demo_]", "keywords: [demo_]\n    validator: nope"), "validator", "unknown"),
         (("keywords: [demo_]", "keywords: []"), "keywords", "at least one"),
+        (("keywords: [demo_]", "keywords: [de]"), "keywords", "shorter than 3"),
         (("keywords: [demo_]", "keywords: [demo_]\n    entropy: 12"), "entropy", "between 0"),
         (("keywords: [demo_]", "keywords: [demo_]\n    allow: ['(']"), "allow", "bad regex"),
     ],
