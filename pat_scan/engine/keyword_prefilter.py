@@ -39,8 +39,8 @@ class KeywordPrefilter:
             for keyword in owners
         }
         trie: _Node = {}
-        for keyword in owners:
-            _insert(trie, keyword)
+        for literal in owners:
+            _insert(trie, literal)
         self._patterns = [
             re.compile(re.escape(bytes([first])) + _trie_pattern(child))
             for first, child in sorted(trie.items())
