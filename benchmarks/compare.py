@@ -52,6 +52,7 @@ class Tool:
     command: list[str]
     env: dict[str, str] = field(default_factory=dict)
     ok_codes: tuple[int, ...] = (0, 1)  # exit codes that mean "ran": 1 is "found something"
+    cwd: Path | None = None  # where to run it (default: a scratch directory)
 
 
 @dataclass
@@ -135,7 +136,9 @@ def run_once(tool: Tool, workdir: Path) -> tuple[float, float, int, int, bytes, 
     env = {**os.environ, **tool.env}
     with out_path.open("wb") as out, err_path.open("wb") as err:
         started = time.perf_counter()
-        process = subprocess.Popen(tool.command, stdout=out, stderr=err, env=env, cwd=workdir)
+        process = subprocess.Popen(
+            tool.command, stdout=out, stderr=err, env=env, cwd=tool.cwd or workdir
+        )
         _, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)  # already reaped: tell Popen

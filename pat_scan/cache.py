@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 from pathlib import Path
 
 
@@ -32,6 +31,8 @@ def read_bytes(name: str) -> bytes | None:
 
 
 def write_bytes(name: str, payload: bytes) -> None:
+    import tempfile  # writes are rare (a cache miss); reads are on the hook's path
+
     folder = directory()
     try:
         folder.mkdir(parents=True, exist_ok=True)

@@ -98,11 +98,20 @@ def discover(explicit: str | None, root: Path) -> Config:
         if (root / name).is_file():
             return _from_file(root / name, root)
     pyproject = root / "pyproject.toml"
-    if pyproject.is_file():
+    if pyproject.is_file() and _mentions_pat_scan(pyproject):
         table = _pyproject_table(pyproject)
         if table is not None:
             return _parse(pyproject, root, table)
     return Config(root=root)
+
+
+def _mentions_pat_scan(pyproject: Path) -> bool:
+    """Cheap test before parsing: most projects' pyproject.toml has no pat-scan table, and a
+    broken one that is not ours must not stop the hook."""
+    try:
+        return b"pat-scan" in pyproject.read_bytes()
+    except OSError:
+        return False
 
 
 def _from_file(path: Path, root: Path) -> Config:

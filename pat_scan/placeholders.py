@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-
-import regex
+import re
 
 _PLACEHOLDER_WORDS = (
     "example",
@@ -30,11 +29,11 @@ _PLACEHOLDER_WORDS = (
     "fake",
 )
 # Template and environment references: the value is looked up elsewhere.
-_REFERENCE = regex.compile(
+_REFERENCE = re.compile(
     r"\$\{|\$\(|\{\{|\}\}|%\(|<[^<>\s]{1,60}>|\bos\.environ|\bprocess\.env|\benv\(|\bgetenv",
-    regex.IGNORECASE,
+    re.IGNORECASE,
 )
-_REPEATED = regex.compile(r"(.)\1{7}")
+_REPEATED = re.compile(r"(.)\1{7}")
 _SEQUENCES = ("0123456789", "abcdefghijklmnopqrstuvwxyz")
 _SEQUENCE_RUN = 6
 _TOKEN_SIZED = 200

@@ -5,16 +5,15 @@ Every step returns a reason, so `--show-suppressed` can say why each candidate w
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-import regex
 
 from pat_scan.findings import Finding
 
 # `pat-scan: allow` or `pat-scan: allow[rule-a, rule-b]`, in any comment syntax; also the markers
 # of gitleaks and detect-secrets, so a repository can switch scanners without edits.
-_MARKER = regex.compile(r"pat-scan:\s*allow(?:\[(?P<rules>[^\]]*)\])?", regex.IGNORECASE)
+_MARKER = re.compile(r"pat-scan:\s*allow(?:\[(?P<rules>[^\]]*)\])?", re.IGNORECASE)
 _FOREIGN_MARKERS = ("gitleaks:allow", "pragma: allowlist secret")
 
 
@@ -27,9 +26,14 @@ class Allowlist:
         secret = finding.secret.lower()
         if any(word.lower() in secret for word in self.stopwords):
             return "stopword"
-        for pattern in self.patterns:
-            if regex.search(pattern, finding.secret) or regex.search(pattern, finding.line_text):
-                return "allow regex"
+        if self.patterns:
+            import regex  # user patterns may use its syntax; loaded only when there are some
+
+            for pattern in self.patterns:
+                if regex.search(pattern, finding.secret) or regex.search(
+                    pattern, finding.line_text
+                ):
+                    return "allow regex"
         return None
 
 

@@ -11,8 +11,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import regex
-
 from pat_scan import placeholders
 from pat_scan.engine.prefilter import Prefilter
 from pat_scan.entropy import shannon
@@ -52,6 +50,8 @@ class Matcher:
     def _pattern(self, index: int) -> Any:
         compiled = self._compiled.get(index)
         if compiled is None:
+            import regex  # only once something needs confirming: a clean commit never pays for it
+
             compiled = self._compiled[index] = regex.compile(self.rules[index].regex.encode())
         return compiled
 
@@ -102,6 +102,9 @@ def _gate(rule: Rule, found: Any, data: bytes) -> Match | None:
         else:
             confidence = "low"
     reason = placeholders.reason(secret, validated=checksummed)
-    if reason is None and any(regex.search(p, secret) for p in rule.allow):
-        reason = "rule allow"
+    if reason is None and rule.allow:
+        import regex
+
+        if any(regex.search(p, secret) for p in rule.allow):
+            reason = "rule allow"
     return Match(rule, start, end, secret, confidence, reason)
