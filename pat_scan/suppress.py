@@ -30,9 +30,8 @@ class Allowlist:
             import regex  # user patterns may use its syntax; loaded only when there are some
 
             for pattern in self.patterns:
-                if regex.search(pattern, finding.secret) or regex.search(
-                    pattern, finding.line_text
-                ):
+                compiled = regex.compile(pattern)
+                if compiled.search(finding.secret) or compiled.search(finding.line_text):
                     return "allow regex"
         return None
 
