@@ -8,10 +8,9 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from pat_scan import cache
 from pat_scan.errors import ConfigError
@@ -21,10 +20,9 @@ FILE_NAMES = (".pat-scan.yaml", ".pat-scan.yml")
 _UNITS = {"": 1, "b": 1, "kb": 1024, "mb": 1024**2, "gb": 1024**3}
 
 
-@dataclass(frozen=True, slots=True)
-class Config:
+class Config(NamedTuple):
+    root: Path  # relative paths in it are relative to this
     path: Path | None = None  # the file it came from, None for defaults
-    root: Path = field(default_factory=Path.cwd)  # relative paths in it are relative to this
     rules: tuple[str, ...] = ()
     disable: tuple[str, ...] = ()
     enable: tuple[str, ...] = ()
@@ -34,7 +32,7 @@ class Config:
     min_confidence: str | None = None
     fail_on: str | None = None
     max_file_size: int | None = None
-    entropy: dict[str, float] = field(default_factory=dict)
+    entropy: Mapping[str, float] = {}
     baseline: str | None = None
 
     def excluder(self) -> Callable[[str], bool]:
@@ -163,7 +161,7 @@ def _parse(path: Path, root: Path, raw: dict[str, Any]) -> Config:
             raise ConfigError(where, key, f"must be one of {', '.join(allowed)}")
         return value
 
-    known = {f.name.replace("_", "-") for f in Config.__dataclass_fields__.values()}
+    known = {name.replace("_", "-") for name in Config._fields}
     for key in raw:
         if key not in known - {"path", "root"}:
             raise ConfigError(where, str(key), "unknown key")

@@ -8,21 +8,27 @@ counts, so content that looks like a header ("diff --git", "+++ b/x") cannot con
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
 COMMIT_MARKER = b"\0commit "  # what `--format=%x00commit %H` prints before each commit's patch
 _GITLINK = "160000"
 _SYMLINK = "120000"
 
 
-@dataclass(slots=True)
 class FileChange:
-    path: str
-    blob: str = ""  # full id of the new blob; '' when the file was deleted
-    mode: str = ""
-    added: list[tuple[int, int]] = field(default_factory=list)  # 1-based, inclusive ranges
-    binary: bool = False
-    commit: str = ""  # the commit that made the change ('' for staged changes)
+    """One file's change, filled in as the parser reads its header and hunks."""
+
+    __slots__ = ("added", "binary", "blob", "commit", "mode", "path")
+
+    def __init__(self, path: str = "", commit: str = "") -> None:
+        self.path = path
+        self.commit = commit  # the commit that made the change ('' for staged changes)
+        self.blob = ""  # full id of the new blob; all zeros when the file was deleted
+        self.mode = ""
+        self.added: list[tuple[int, int]] = []  # 1-based, inclusive line ranges
+        self.binary = False
+
+    def __repr__(self) -> str:
+        return f"FileChange({self.path!r}, blob={self.blob[:12]!r}, added={self.added})"
 
     @property
     def scannable(self) -> bool:

@@ -8,7 +8,7 @@ the user asks for it (`--redact none`).
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from pat_scan.engine.matcher import Match
 from pat_scan.rules import Rule
@@ -17,23 +17,25 @@ CONFIDENCE_ORDER = {"low": 0, "medium": 1, "high": 2}
 SEVERITY_ORDER = {"low": 0, "medium": 1, "high": 2, "critical": 3}
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(NamedTuple):
     rule: Rule
     path: str  # relative POSIX path, or '-' for stdin
     line: int  # 1-based
     column: int  # 1-based, in characters
     end_line: int
     end_column: int  # exclusive
-    secret: str = field(repr=False)
+    secret: str
     confidence: str
-    line_text: str = field(repr=False)  # the whole first line, for inline allow markers
+    line_text: str  # the whole first line, for inline allow markers
     suppressed: str | None = None
     commit: dict[str, str] | None = None  # history scans: sha, author, date
 
     @property
     def fingerprint(self) -> str:
         return identity(self.rule.id, self.secret)
+
+    def __repr__(self) -> str:  # never the secret, not even in a traceback
+        return f"Finding({self.rule.id!r}, {self.path!r}, {self.line}, {redact(self.secret)!r})"
 
 
 def identity(rule_id: str, secret: str) -> str:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from pat_scan import engine, findings, suppress
 from pat_scan import rules as rule_packs
@@ -18,15 +17,16 @@ from pat_scan.rules import Rule
 from pat_scan.sources import Blob
 
 
-@dataclass(slots=True)
 class Stats:
-    files: int = 0
-    bytes: int = 0
-    skipped: Counter[str] = field(default_factory=Counter)
+    __slots__ = ("bytes", "files", "skipped")
+
+    def __init__(self) -> None:
+        self.files = 0
+        self.bytes = 0
+        self.skipped: Counter[str] = Counter()
 
 
-@dataclass(frozen=True, slots=True)
-class Selection:
+class Selection(NamedTuple):
     """Which rules run: from the command line and the configuration together."""
 
     extra_packs: tuple[str, ...] = ()
@@ -34,8 +34,7 @@ class Selection:
     disable: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Policy:
+class Policy(NamedTuple):
     """What makes a run fail."""
 
     min_confidence: str = "medium"
@@ -48,11 +47,13 @@ class Policy:
         )
 
 
-@dataclass(slots=True)
 class Result:
-    findings: list[Finding] = field(default_factory=list)
-    suppressed: list[Finding] = field(default_factory=list)
-    stats: Stats = field(default_factory=Stats)
+    __slots__ = ("findings", "stats", "suppressed")
+
+    def __init__(self) -> None:
+        self.findings: list[Finding] = []
+        self.suppressed: list[Finding] = []
+        self.stats = Stats()
 
 
 def load_rules(config: Config, selection: Selection) -> list[Rule]:
@@ -64,7 +65,7 @@ def load_rules(config: Config, selection: Selection) -> list[Rule]:
     if config.entropy:
         rule_packs.select(loaded, tuple(config.entropy), ())  # unknown ids are an error
         chosen = [
-            dataclasses.replace(r, entropy=config.entropy[r.id]) if r.id in config.entropy else r
+            r._replace(entropy=config.entropy[r.id]) if r.id in config.entropy else r
             for r in chosen
         ]
     return chosen
@@ -95,7 +96,7 @@ def scan_entries(
                 candidates.append(finding)
             elif change.touches(finding.line, finding.end_line):
                 commit = {"sha": change.commit} if change.commit else None
-                candidates.append(dataclasses.replace(finding, commit=commit))
+                candidates.append(finding._replace(commit=commit))
     allowlist = suppress.Allowlist(config.allow, config.stopwords)
     result.findings, result.suppressed = suppress.apply(candidates, allowlist)
     return result

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from pat_scan.findings import Finding
 
@@ -17,8 +17,7 @@ _MARKER = re.compile(r"pat-scan:\s*allow(?:\[(?P<rules>[^\]]*)\])?", re.IGNORECA
 _FOREIGN_MARKERS = ("gitleaks:allow", "pragma: allowlist secret")
 
 
-@dataclass(frozen=True, slots=True)
-class Allowlist:
+class Allowlist(NamedTuple):
     patterns: tuple[str, ...] = ()  # regexes searched in the secret and in its line
     stopwords: tuple[str, ...] = ()  # substrings of the secret, case-insensitive
 
@@ -50,8 +49,6 @@ def marker_reason(finding: Finding) -> str | None:
 
 def apply(findings: Sequence[Finding], allowlist: Allowlist) -> tuple[list[Finding], list[Finding]]:
     """(reported, suppressed); each suppressed finding carries its reason."""
-    from dataclasses import replace
-
     reported: list[Finding] = []
     suppressed: list[Finding] = []
     for finding in findings:
@@ -59,5 +56,5 @@ def apply(findings: Sequence[Finding], allowlist: Allowlist) -> tuple[list[Findi
         if reason is None:
             reported.append(finding)
         else:
-            suppressed.append(replace(finding, suppressed=reason))
+            suppressed.append(finding._replace(suppressed=reason))
     return reported, suppressed

@@ -14,14 +14,12 @@ import random
 import struct
 import zlib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 __all__ = ["CHECKS", "Check", "validate"]
 
 
-@dataclass(frozen=True, slots=True)
-class Check:
+class Check(NamedTuple):
     validate: Callable[[str], bool]  # secret -> valid?
     generate: Callable[[random.Random, str], str]  # (rng, arg) -> a valid token
     checksummed: bool  # True when any single-character change must make validate() False

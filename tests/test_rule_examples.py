@@ -35,11 +35,6 @@ def test_examples(rule: rules.Rule, kind: str) -> None:
 
 def test_rules_check_reports_a_broken_example() -> None:
     rule = RULES[0]
-    broken = rules.Rule(
-        **{
-            **{f: getattr(rule, f) for f in rule.__dataclass_fields__},
-            "examples": (rules.Example("nothing to see"), *rule.examples),
-        }
-    )
+    broken = rule._replace(examples=(rules.Example("nothing to see"), *rule.examples))
     problems = check([broken], "python")
     assert any("example 1 not found" in p for p in problems)

@@ -8,9 +8,8 @@ import contextlib
 import os
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import NamedTuple, TextIO
 
 from pat_scan import config as config_files
 from pat_scan import scan
@@ -21,8 +20,7 @@ from pat_scan.reporters import Report, writer
 from pat_scan.scan import Policy, Result
 
 
-@dataclass(frozen=True, slots=True)
-class Prepared:
+class Prepared(NamedTuple):
     config: Config
     matcher: Matcher
     policy: Policy

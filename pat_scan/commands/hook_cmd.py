@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import os
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -61,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
 
     here = Path.cwd()
     entries: list[tuple[Blob, FileChange | None]] = [
-        (replace(blob, path=_relative(here, str(root / blob.path))), change)
+        (blob._replace(path=_relative(here, str(root / blob.path))), change)
         for change, blob in changes.blobs(root, found, max_size)
     ]
     entries = [(blob, change) for blob, change in entries if not excluded(blob.path)]

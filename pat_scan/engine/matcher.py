@@ -8,8 +8,7 @@ each proposes every line a match touches.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from pat_scan import placeholders
 from pat_scan.engine.prefilter import Prefilter
@@ -17,14 +16,16 @@ from pat_scan.entropy import shannon
 from pat_scan.rules import Rule
 
 
-@dataclass(frozen=True, slots=True)
-class Match:
+class Match(NamedTuple):
     rule: Rule
     start: int  # byte offsets of the secret in the scanned data
     end: int
     secret: str
     confidence: str  # high | medium | low
     suppressed: str | None = None  # why the engine dropped it ('placeholder', ...), or None
+
+    def __repr__(self) -> str:  # never the secret, not even in a traceback
+        return f"Match({self.rule.id!r}, {self.start}, {self.end}, {self.confidence!r})"
 
 
 class Matcher:

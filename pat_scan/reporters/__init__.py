@@ -4,8 +4,7 @@ unless `Report.redact` is false (the user asked for it with `--redact none`)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TextIO
+from typing import NamedTuple, TextIO
 
 from pat_scan.findings import Finding, redact
 from pat_scan.scan import Policy, Result
@@ -13,8 +12,7 @@ from pat_scan.scan import Policy, Result
 FORMATS = ("text", "json")
 
 
-@dataclass(frozen=True, slots=True)
-class Report:
+class Report(NamedTuple):
     result: Result
     policy: Policy
     redact: bool = True

@@ -3,14 +3,13 @@ was skipped, so that nothing is dropped without being counted."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 BINARY_PROBE = 8192
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
 
 
-@dataclass(frozen=True, slots=True)
-class Blob:
+class Blob(NamedTuple):
     path: str  # relative POSIX path as shown to the user
     data: bytes = b""
     skipped: str | None = None  # 'binary', 'too large', 'not UTF-8', 'unreadable', ...
