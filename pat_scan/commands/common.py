@@ -9,34 +9,44 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import NamedTuple, TextIO
+from typing import TextIO
 
 from pat_scan import config as config_files
 from pat_scan import scan
-from pat_scan.config import Config
 from pat_scan.engine import Matcher
 from pat_scan.errors import UsageError
 from pat_scan.reporters import Report, writer
 from pat_scan.scan import Policy, Result
 
 
-class Prepared(NamedTuple):
-    config: Config
-    matcher: Matcher
-    policy: Policy
+class Prepared:
+    """Configuration and policy at once; rules and engine on first use of `matcher`, so that a
+    hook with nothing to scan (an empty commit) does not pay for them."""
 
+    __slots__ = ("_matcher", "_selection", "config", "policy")
 
-def prepare(args: argparse.Namespace, root: Path) -> Prepared:
-    config = config_files.discover(args.config, root)
-    selection = scan.Selection(tuple(args.rules), tuple(args.only_rule), tuple(args.disable_rule))
-    rules = scan.load_rules(config, selection)
-    if not rules:
-        raise UsageError("no rules selected: nothing would be scanned")
-    policy = Policy(
-        min_confidence=getattr(args, "min_confidence", None) or config.min_confidence or "medium",
-        fail_on=getattr(args, "fail_on", None) or config.fail_on or "low",
-    )
-    return Prepared(config, scan.create_matcher(rules), policy)
+    def __init__(self, args: argparse.Namespace, root: Path) -> None:
+        self.config = config_files.discover(args.config, root)
+        self.policy = Policy(
+            min_confidence=getattr(args, "min_confidence", None)
+            or self.config.min_confidence
+            or "medium",
+            fail_on=getattr(args, "fail_on", None) or self.config.fail_on or "low",
+        )
+        self._selection = scan.Selection(
+            tuple(args.rules), tuple(args.only_rule), tuple(args.disable_rule)
+        )
+        self._matcher: Matcher | None = None
+
+    @property
+    def matcher(self) -> Matcher:
+        if self._matcher is None:
+            rules = scan.load_rules(self.config, self._selection)
+            if not rules:
+                raise UsageError("no rules selected: nothing would be scanned")
+            self._matcher = scan.create_matcher(rules)
+        return self._matcher
+
 
 
 def emit(args: argparse.Namespace, result: Result, policy: Policy, kind: str) -> int:

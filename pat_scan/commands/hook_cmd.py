@@ -33,7 +33,7 @@ def register(commands: Any, *parents: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from pat_scan import git, scan
-    from pat_scan.commands.common import emit, prepare
+    from pat_scan.commands.common import Prepared, emit
     from pat_scan.diff import FileChange
     from pat_scan.errors import GitError
     from pat_scan.sources import DEFAULT_MAX_FILE_SIZE, Blob, changes, files
@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     root = git.toplevel(Path.cwd())
     if root is None:
         raise GitError("not inside a git work tree: the hook scans what git is about to commit")
-    prepared = prepare(args, root)
+    prepared = Prepared(args, root)
     max_size = args.max_file_size or prepared.config.max_file_size or DEFAULT_MAX_FILE_SIZE
     excluded = prepared.config.excluder()
     passed = [_relative(root, f) for f in args.files]
@@ -70,8 +70,8 @@ def run(args: argparse.Namespace) -> int:
             [str(root / f) for f in whole], use_git=False, max_size=max_size, excluded=excluded
         )
     ]
-    result = scan.scan_entries(entries, prepared.matcher, prepared.config)
-    return emit(args, result, prepared.policy, "hook")
+    result = scan.scan_entries(entries, prepared.matcher, prepared.config) if entries else None
+    return emit(args, result or scan.Result(), prepared.policy, "hook")
 
 
 def _relative(base: Path, path: str) -> str:

@@ -43,10 +43,10 @@ def add_size_option(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from pat_scan import scan
-    from pat_scan.commands.common import emit, prepare
+    from pat_scan.commands.common import Prepared, emit
     from pat_scan.sources import DEFAULT_MAX_FILE_SIZE, files
 
-    prepared = prepare(args, scan.default_root(args.paths))
+    prepared = Prepared(args, scan.default_root(args.paths))
     config = prepared.config
     max_size = args.max_file_size or config.max_file_size or DEFAULT_MAX_FILE_SIZE
     if args.paths == ["-"]:
