@@ -48,7 +48,6 @@ class Prepared:
         return self._matcher
 
 
-
 def emit(args: argparse.Namespace, result: Result, policy: Policy, kind: str) -> int:
     with _destination(args.output) as out:
         report = Report(

@@ -63,7 +63,10 @@ def run(args: argparse.Namespace) -> int:
         (blob._replace(path=_relative(here, str(root / blob.path))), change)
         for change, blob in changes.blobs(root, found, max_size)
     ]
-    entries = [(blob, change) for blob, change in entries if not excluded(blob.path)]
+    entries = [
+        (blob._replace(skipped="excluded") if excluded(blob.path) else blob, change)
+        for blob, change in entries
+    ]
     entries += [
         (blob, None)
         for blob in files.blobs(

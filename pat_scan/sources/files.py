@@ -19,7 +19,9 @@ def blobs(
     paths: Sequence[str], *, use_git: bool, max_size: int, excluded: Excluded
 ) -> Iterator[Blob]:
     for display, real in _files(paths, use_git):
-        if not excluded(display):
+        if excluded(display):
+            yield Blob(display, skipped="excluded")  # counted, so a summary never hides it
+        else:
             yield read(display, real, max_size)
 
 
