@@ -7,7 +7,6 @@ each proposes every line a match touches.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
@@ -52,19 +51,10 @@ class Matcher:
     def _pattern(self, index: int) -> Any:
         compiled = self._compiled.get(index)
         if compiled is None:
-            compiled = self._compiled[index] = compile_pattern(self.rules[index].regex.encode())
+            import regex  # only once something needs confirming: a clean commit never pays for it
+
+            compiled = self._compiled[index] = regex.compile(self.rules[index].regex.encode())
         return compiled
-
-
-def compile_pattern(pattern: bytes) -> Any:
-    """With the standard `re` when it accepts the pattern (already loaded, compiles faster), else
-    with `regex`, whose import costs the hook ~8 ms and which only some patterns need."""
-    try:
-        return re.compile(pattern)
-    except re.error:
-        import regex
-
-        return regex.compile(pattern)
 
 
 def _without_generic_overlaps(matches: list[Match]) -> list[Match]:
@@ -97,8 +87,7 @@ def _gate(rule: Rule, found: Any, data: bytes) -> Match | None:
     start, end = found.span("secret")
     if start < 0 or start == end:
         return None
-    raw = data[start:end]
-    secret = raw.decode("utf-8", "replace")
+    secret = data[start:end].decode("utf-8", "replace")
     if rule.entropy is not None and shannon(secret) < rule.entropy:
         return None
     confidence = "medium"
@@ -114,6 +103,9 @@ def _gate(rule: Rule, found: Any, data: bytes) -> Match | None:
         else:
             confidence = "low"
     reason = placeholders.reason(secret, validated=checksummed)
-    if reason is None and any(compile_pattern(p.encode()).search(raw) for p in rule.allow):
-        reason = "rule allow"
+    if reason is None and rule.allow:
+        import regex
+
+        if any(regex.search(p, secret) for p in rule.allow):
+            reason = "rule allow"
     return Match(rule, start, end, secret, confidence, reason)
