@@ -62,6 +62,7 @@ def test_exclude_globs_and_the_config_file_itself(repo: Path, cli: Any) -> None:
     (repo / ".pat-scan.yaml").write_text(f"exclude: ['fixtures/**']\n# {token(seed=3)}\n")
     result = cli("scan", "--format", "json", cwd=repo)
     assert [f["path"] for f in result.json()["findings"]] == ["keep.py"]
+    assert result.json()["stats"]["skipped"] == {"excluded": 2}  # counted, never hidden
 
 
 def test_config_rules_disable_and_min_confidence(repo: Path, cli: Any) -> None:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -210,3 +213,19 @@ def test_multiline_private_key(repo: Path, cli: Any) -> None:
     assert findings, result.out
     assert findings[0]["line"] == 2
     assert key.splitlines()[1] not in result.out
+
+
+def test_interrupt_exits_130(tmp_path: Path) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pat_scan", "scan", "-"],
+        stdin=subprocess.PIPE,  # never written: the scan waits for input
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+        text=True,
+    )
+    time.sleep(2)  # well past start-up: it is now blocked reading standard input
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=30)
+    assert process.returncode == 130
+    assert err.strip() == "pat-scan: interrupted"
