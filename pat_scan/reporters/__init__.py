@@ -7,9 +7,10 @@ from collections.abc import Callable
 from typing import NamedTuple, TextIO
 
 from pat_scan.findings import Finding, redact
+from pat_scan.rules import Rule
 from pat_scan.scan import Policy, Result
 
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", "sarif")
 
 
 class Report(NamedTuple):
@@ -19,6 +20,7 @@ class Report(NamedTuple):
     show_suppressed: bool = False
     color: bool = False
     kind: str = "scan"  # scan | hook | history: wording and SARIF category
+    rules: tuple[Rule, ...] = ()  # the active rules; SARIF lists them all
 
     def shown_secret(self, finding: Finding) -> str:
         return redact(finding.secret) if self.redact else finding.secret
@@ -32,6 +34,10 @@ def writer(name: str) -> Writer:
         from pat_scan.reporters import json_report
 
         return json_report.write
+    if name == "sarif":
+        from pat_scan.reporters import sarif
+
+        return sarif.write
     from pat_scan.reporters import text
 
     return text.write

@@ -1,0 +1,427 @@
+"""SARIF 2.1.0 for GitHub code scanning (and any other SARIF viewer).
+
+A SARIF file is made to be uploaded and shared, so it never holds a secret: no snippet, no line
+text, and messages show only the redacted prefix, even with `--redact none`. Output is sorted
+(results by path, line, column, rule; rules by id) so that the same scan gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import chain
+from pathlib import Path
+from typing import Any, TextIO
+from urllib.parse import quote
+
+from pat_scan import __version__
+from pat_scan.findings import CONFIDENCE_ORDER, SEVERITY_ORDER, Finding, redact
+from pat_scan.reporters import Report
+from pat_scan.rules import Rule
+
+SCHEMA_URI = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
+INFORMATION_URI = "https://pypi.org/project/pat-scan/"
+SRCROOT = "%SRCROOT%"
+# GitHub code scanning rejects a run with more results than this.
+MAX_RESULTS = 25_000
+# GitHub keeps at most 20 tags per rule and shows 10.
+MAX_TAGS = 10
+MAX_DESCRIPTION = 1024
+SECRET_HASH_KEY = "patScanSecretHash/v1"
+LINE_HASH_KEY = "primaryLocationLineHash"
+# Pure-Python line hashing runs at a few MB/s; above this the upload action computes it itself.
+MAX_HASHED_BYTES = 4 * 1024 * 1024
+
+_BASE_SCORE = {"critical": 9.5, "high": 8.0, "medium": 5.5, "low": 3.0}
+_CWE_TAG = "external/cwe/cwe-798"  # Use of Hard-coded Credentials
+_ENVIRONMENT_ADVICE = (
+    "Load the new value at run time from the environment or a secret manager "
+    '(os.environ["NAME"], process.env.NAME, your CI\'s secret store), never from the source.'
+)
+
+
+def write(report: Report, out: TextIO) -> None:
+    json.dump(document(report), out, indent=2, ensure_ascii=False)
+    out.write("\n")
+
+
+def document(report: Report) -> dict[str, Any]:
+    findings = _reported(report)
+    total = len(findings)
+    kept = _most_severe(findings, MAX_RESULTS) if total > MAX_RESULTS else findings
+    if len(kept) < total:
+        print(
+            f"pat-scan: SARIF holds the {len(kept)} most severe of {total} results "
+            f"(GitHub code scanning accepts at most {MAX_RESULTS} per run)",
+            file=sys.stderr,
+        )
+    kept = sorted(kept, key=_location_key)
+    rules = _rules(report, findings)
+    index = {rule.id: i for i, rule in enumerate(rules)}
+    hashes = _line_hashes(kept)
+    stats = report.result.stats
+    run: dict[str, Any] = {
+        "tool": {
+            "driver": {
+                "name": "pat-scan",
+                "version": __version__,
+                "semanticVersion": __version__,
+                "informationUri": INFORMATION_URI,
+                "rules": [_rule(report, rule) for rule in rules],
+            }
+        },
+        "automationDetails": {"id": f"pat-scan/{report.kind}/"},
+        "originalUriBaseIds": {
+            SRCROOT: {
+                "uri": _directory_uri(Path.cwd()),
+                "description": {"text": "The directory pat-scan ran in; paths are relative to it."},
+            }
+        },
+        "columnKind": "unicodeCodePoints",  # pat-scan counts characters, not UTF-16 units
+        "invocations": [_invocation(len(kept), total)],
+        "results": [_result(report, f, index, hashes) for f in kept],
+        "properties": {
+            "totalResults": total,
+            "truncated": len(kept) < total,
+            "filesScanned": stats.files,
+            "bytesScanned": stats.bytes,
+            "skipped": dict(sorted(stats.skipped.items())),
+            "suppressed": len(report.result.suppressed),
+        },
+    }
+    return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+
+
+# ---------------------------------------------------------------------------------------------
+# Rules
+# ---------------------------------------------------------------------------------------------
+
+
+def _rules(report: Report, findings: Iterable[Finding]) -> list[Rule]:
+    """Every active rule; without the list (older callers), at least those with findings."""
+    by_id: dict[str, Rule] = {}
+    for rule in (*report.rules, *(f.rule for f in findings)):
+        by_id.setdefault(rule.id, rule)
+    return [by_id[rule_id] for rule_id in sorted(by_id)]
+
+
+def _rule(report: Report, rule: Rule) -> dict[str, Any]:
+    blocks = SEVERITY_ORDER[rule.severity] >= SEVERITY_ORDER[report.policy.fail_on]
+    descriptor: dict[str, Any] = {
+        "id": rule.id,
+        "name": pascal_case(rule.id),
+        "shortDescription": {"text": rule.name},
+        "fullDescription": {"text": _clip(rule.description, MAX_DESCRIPTION)},
+        "defaultConfiguration": {"level": "error" if blocks else "warning"},
+        "help": {"text": help_text(rule), "markdown": help_markdown(rule)},
+        "properties": {
+            "tags": rule_tags(rule),
+            "precision": precision(rule),
+            "security-severity": security_severity(rule),
+        },
+    }
+    if rule.references:
+        descriptor["helpUri"] = rule.references[0]
+    return descriptor
+
+
+def pascal_case(rule_id: str) -> str:
+    return "".join(part[:1].upper() + part[1:] for part in rule_id.split("-"))
+
+
+def rule_tags(rule: Rule) -> list[str]:
+    tags = ["security", "secret", _CWE_TAG]
+    tags += [t for t in rule.tags if t not in tags]
+    return tags[:MAX_TAGS]
+
+
+def _checksummed(rule: Rule) -> bool:
+    from pat_scan.validators import CHECKS
+
+    check = CHECKS.get(rule.validator) if rule.validator else None
+    return check is not None and check.checksummed
+
+
+def _generic(rule: Rule) -> bool:
+    return rule.pack == "generic" or "generic" in rule.tags
+
+
+def precision(rule: Rule) -> str:
+    if _checksummed(rule):
+        return "very-high"
+    return "medium" if _generic(rule) else "high"
+
+
+def security_severity(rule: Rule) -> str:
+    """GitHub's 0-10 score, as a string: a validated shape, then a checksum, score higher."""
+    score = _BASE_SCORE[rule.severity]
+    if _checksummed(rule):
+        score += 0.4
+    elif rule.validator:
+        score += 0.3
+    return f"{score:.1f}"
+
+
+def help_text(rule: Rule) -> str:
+    steps = _steps(rule)
+    parts = [f"{rule.name} ({rule.id}, severity {rule.severity})", "", rule.description, ""]
+    parts += ["What to do:", *(f"{n}. {step}" for n, step in enumerate(steps, 1))]
+    if rule.references:
+        parts += ["", "References:", *(f"- {url}" for url in rule.references)]
+    return "\n".join(parts)
+
+
+def help_markdown(rule: Rule) -> str:
+    steps = _steps(rule)
+    parts = [f"**{rule.name}** (`{rule.id}`, severity {rule.severity})", "", rule.description, ""]
+    parts += ["## What to do", "", *(f"{n}. {step}" for n, step in enumerate(steps, 1))]
+    if rule.references:
+        parts += ["", "## References", "", *(f"- <{url}>" for url in rule.references)]
+    return "\n".join(parts)
+
+
+def _steps(rule: Rule) -> list[str]:
+    remediation = " ".join(line.strip() for line in rule.remediation.splitlines() if line.strip())
+    return [
+        "Revoke and rotate it (it may already have been copied). " + remediation,
+        "Remove it from the file. If it was pushed, it stays in git history: rotating it is what "
+        "makes it harmless.",
+        _ENVIRONMENT_ADVICE,
+        f"Not a secret? Add `pat-scan: allow[{rule.id}]` in a comment on that line.",
+    ]
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# ---------------------------------------------------------------------------------------------
+# Results
+# ---------------------------------------------------------------------------------------------
+
+
+def _reported(report: Report) -> list[Finding]:
+    findings = list(report.result.findings)
+    if report.show_suppressed:
+        findings += report.result.suppressed
+    return findings
+
+
+def _location_key(finding: Finding) -> tuple[str, int, int, str, int, int, str]:
+    return (
+        finding.path,
+        finding.line,
+        finding.column,
+        finding.rule.id,
+        finding.end_line,
+        finding.end_column,
+        finding.fingerprint,
+    )
+
+
+def _most_severe(findings: Sequence[Finding], limit: int) -> list[Finding]:
+    """Reported before suppressed, then by severity, then confidence; location breaks ties."""
+    ranked = sorted(
+        findings,
+        key=lambda f: (
+            f.suppressed is not None,
+            -SEVERITY_ORDER[f.rule.severity],
+            -CONFIDENCE_ORDER[f.confidence],
+            _location_key(f),
+        ),
+    )
+    return ranked[:limit]
+
+
+def _invocation(kept: int, total: int) -> dict[str, Any]:
+    invocation: dict[str, Any] = {"executionSuccessful": True}
+    if kept < total:
+        invocation["toolExecutionNotifications"] = [
+            {
+                "level": "warning",
+                "descriptor": {"id": "results-truncated"},
+                "message": {
+                    "text": f"Only the {kept} most severe of {total} results are included: "
+                    f"GitHub code scanning accepts at most {MAX_RESULTS} per run."
+                },
+            }
+        ]
+    return invocation
+
+
+def _level(report: Report, finding: Finding) -> str:
+    if finding.suppressed is None and report.policy.blocks(finding):
+        return "error"
+    return "note" if finding.confidence == "low" else "warning"
+
+
+def _message(finding: Finding) -> str:
+    # Always the redacted prefix: SARIF is uploaded, even when the user chose --redact none.
+    text = f"{finding.rule.name}: {redact(finding.secret)} ({finding.confidence} confidence"
+    sha = (finding.commit or {}).get("sha")
+    text += f", in commit {sha[:12]})" if sha else ")"
+    return text
+
+
+def _result(
+    report: Report, finding: Finding, index: dict[str, int], hashes: dict[tuple[str, int], str]
+) -> dict[str, Any]:
+    fingerprints = {SECRET_HASH_KEY: finding.fingerprint}
+    line_hash = hashes.get((finding.path, finding.line)) if finding.commit is None else None
+    if line_hash is not None:
+        fingerprints[LINE_HASH_KEY] = line_hash
+    properties: dict[str, Any] = {
+        "severity": finding.rule.severity,
+        "confidence": finding.confidence,
+        "blocking": finding.suppressed is None and report.policy.blocks(finding),
+    }
+    if finding.commit:
+        properties["commit"] = dict(sorted(finding.commit.items()))
+    result: dict[str, Any] = {
+        "ruleId": finding.rule.id,
+        "ruleIndex": index[finding.rule.id],
+        "level": _level(report, finding),
+        "message": {"text": _message(finding)},
+        "locations": [{"physicalLocation": _physical_location(finding)}],
+        "partialFingerprints": fingerprints,
+        "properties": properties,
+    }
+    if finding.suppressed is not None:
+        kind = "inSource" if finding.suppressed == "inline marker" else "external"
+        result["suppressions"] = [{"kind": kind, "justification": finding.suppressed}]
+    return result
+
+
+def _physical_location(finding: Finding) -> dict[str, Any]:
+    return {
+        "artifactLocation": artifact_location(finding.path),
+        "region": {
+            "startLine": finding.line,
+            "startColumn": finding.column,
+            "endLine": finding.end_line,
+            "endColumn": finding.end_column,
+        },
+    }
+
+
+def artifact_location(path: str) -> dict[str, Any]:
+    """Relative paths as percent-encoded URIs against %SRCROOT%; absolute ones as file URIs."""
+    if path == "-":
+        return {"uri": "-", "description": {"text": "standard input"}}
+    if Path(path).is_absolute():
+        return {"uri": Path(path).as_uri()}
+    return {"uri": quote(path, safe="/"), "uriBaseId": SRCROOT}
+
+
+def _directory_uri(directory: Path) -> str:
+    return directory.as_uri().rstrip("/") + "/"
+
+
+# ---------------------------------------------------------------------------------------------
+# primaryLocationLineHash, computed as github/codeql-action's upload step does (fingerprints.ts)
+# ---------------------------------------------------------------------------------------------
+
+_BLOCK_SIZE = 100
+_MODULUS = 37
+_MASK = (1 << 64) - 1  # the upload action hashes in wrapping 64-bit integers
+_FIRST_MOD = pow(_MODULUS, _BLOCK_SIZE, 1 << 64)
+_EOF = 0xFFFF
+_TAB, _SPACE, _LF, _CR = 9, 32, 10, 13
+
+
+def _line_hashes(findings: Iterable[Finding]) -> dict[tuple[str, int], str]:
+    """(path, line) -> hash for working-tree findings whose file on disk still holds that line.
+
+    Findings from history or standard input, and files that changed since the scan (a hook scans
+    the index, not the work tree), get none; the upload action then computes its own."""
+    wanted: dict[str, dict[int, str]] = {}
+    for finding in findings:
+        if finding.commit is None and finding.path != "-":
+            wanted.setdefault(finding.path, {})[finding.line] = finding.line_text
+    hashes: dict[tuple[str, int], str] = {}
+    for path, lines in wanted.items():
+        text = _read_matching(path, lines)
+        if text is None:
+            continue
+        for line, value in line_hashes(text, set(lines)).items():
+            hashes[(path, line)] = value
+    return hashes
+
+
+def _read_matching(path: str, lines: dict[int, str]) -> str | None:
+    try:
+        data = Path(path).read_bytes() if Path(path).stat().st_size <= MAX_HASHED_BYTES else None
+    except OSError:
+        return None
+    if data is None:
+        return None
+    split = data.split(b"\n")
+    for number, line_text in lines.items():
+        if number > len(split) or split[number - 1].decode("utf-8", "replace") != line_text:
+            return None
+    return data.decode("utf-8", "replace")
+
+
+def line_hashes(text: str, wanted: set[int]) -> dict[int, str]:
+    """The `hash:occurrence` value of each line in `wanted` (1-based)."""
+    found: dict[int, str] = {}
+    if not wanted:
+        return found
+    last = max(wanted)
+    for line, value in _all_line_hashes(text):
+        if line in wanted:
+            found[line] = value
+        if line >= last:
+            break
+    return found
+
+
+def _all_line_hashes(text: str) -> Iterator[tuple[int, str]]:
+    """Every line's hash, in order.
+
+    A rolling polynomial hash over the next 100 characters from the line's first one, skipping
+    spaces and tabs, with CR and CRLF read as LF, a 0xFFFF end marker and zero padding at the end.
+    Characters are UTF-16 code units, as JavaScript strings hold them. A value seen before gets a
+    higher `:N` count, so identical lines stay distinct."""
+    encoding = "utf-16-le" if sys.byteorder == "little" else "utf-16-be"
+    units = memoryview(text.encode(encoding)).cast("H")
+    window = [0] * _BLOCK_SIZE
+    starts = [-1] * _BLOCK_SIZE  # line number beginning at each window slot, or -1
+    counts: dict[int, int] = {}
+    value = 0
+    index = 0
+    line = 0
+    line_start = True
+    previous_cr = False
+    # Inlined rather than split into helpers: this loop runs once per character.
+    for unit in chain(units, (_EOF,)):
+        if unit in (_SPACE, _TAB) or (previous_cr and unit == _LF):
+            previous_cr = False
+            continue
+        previous_cr = unit == _CR
+        if previous_cr:
+            unit = _LF
+        if starts[index] != -1:
+            counts[value] = count = counts.get(value, 0) + 1
+            yield starts[index], f"{value:x}:{count}"
+            starts[index] = -1
+        if line_start:
+            line_start = False
+            line += 1
+            starts[index] = line
+        if unit == _LF:
+            line_start = True
+        value = (_MODULUS * value + unit - _FIRST_MOD * window[index]) & _MASK
+        window[index] = unit
+        index = (index + 1) % _BLOCK_SIZE
+    for _ in range(_BLOCK_SIZE):
+        if starts[index] != -1:
+            counts[value] = count = counts.get(value, 0) + 1
+            yield starts[index], f"{value:x}:{count}"
+            starts[index] = -1
+        value = (_MODULUS * value - _FIRST_MOD * window[index]) & _MASK
+        window[index] = 0
+        index = (index + 1) % _BLOCK_SIZE
