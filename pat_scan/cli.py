@@ -41,11 +41,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"pat-scan {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    from pat_scan.commands import hook_cmd, install_cmd, rules_cmd, scan_cmd
+    from pat_scan.commands import baseline_cmd, hook_cmd, install_cmd, rules_cmd, scan_cmd
 
     scan_cmd.register(commands, rule_options(), output_options())
     hook_cmd.register(commands, rule_options(), output_options())
     rules_cmd.register(commands, rule_options())
+    baseline_cmd.register(commands, rule_options())
     install_cmd.register(commands)
     return parser
 
@@ -110,6 +111,16 @@ def output_options() -> argparse.ArgumentParser:
         "--show-suppressed", action="store_true", help="also list what was suppressed, and why"
     )
     group.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    group.add_argument(
+        "--baseline",
+        metavar="FILE",
+        help="accepted findings (default: config `baseline`, else .pat-scan-baseline.json)",
+    )
+    group.add_argument(
+        "--fail-on-stale-baseline",
+        action="store_true",
+        help="fail when baseline entries no longer match anything",
+    )
     return shared
 
 

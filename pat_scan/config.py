@@ -17,6 +17,8 @@ from pat_scan.errors import ConfigError
 from pat_scan.rules import CONFIDENCES, SEVERITIES
 
 FILE_NAMES = (".pat-scan.yaml", ".pat-scan.yml")
+# Baselines and ignore files of pat-scan and of the scanners it replaces: hashes, not credentials.
+SCANNER_FILES = frozenset({".pat-scan-baseline.json", ".secrets.baseline", ".gitleaksignore"})
 _UNITS = {"": 1, "b": 1, "kb": 1024, "mb": 1024**2, "gb": 1024**3}
 
 
@@ -38,16 +40,20 @@ class Config(NamedTuple):
     def excluder(self) -> Callable[[str], bool]:
         """A predicate on paths (relative to the current directory) that config excludes.
 
-        The configuration file itself and the packs it names are always excluded: they hold
-        patterns and examples, not credentials.
+        The configuration file itself, the packs it names, the baseline and other scanners'
+        baselines are always excluded: they hold patterns, examples and hashes, not credentials.
         """
         patterns = _exclude_patterns(self.exclude)
-        own = {p.resolve() for p in (self.path, *(self.root / r for r in self.rules)) if p}
+        baseline = self.root / self.baseline if self.baseline else None
+        own_files = (self.path, baseline, *(self.root / r for r in self.rules))
+        own = {p.resolve() for p in own_files if p}
         root = self.root.resolve()
 
         def excluded(path: str) -> bool:
             absolute = Path(os.path.abspath(path))
             if absolute in own or any(parent in own for parent in absolute.parents):
+                return True
+            if absolute.name in SCANNER_FILES:
                 return True
             try:
                 relative = absolute.relative_to(root).as_posix()

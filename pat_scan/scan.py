@@ -9,6 +9,7 @@ from typing import NamedTuple
 
 from pat_scan import engine, findings, suppress
 from pat_scan import rules as rule_packs
+from pat_scan.baseline import Entry
 from pat_scan.config import Config
 from pat_scan.diff import FileChange
 from pat_scan.engine import Matcher
@@ -48,12 +49,14 @@ class Policy(NamedTuple):
 
 
 class Result:
-    __slots__ = ("findings", "stats", "suppressed")
+    __slots__ = ("findings", "paths", "stale", "stats", "suppressed")
 
     def __init__(self) -> None:
         self.findings: list[Finding] = []
         self.suppressed: list[Finding] = []
         self.stats = Stats()
+        self.paths: list[str] = []  # every path scanned, as displayed
+        self.stale: list[Entry] = []  # baseline entries that matched nothing
 
 
 def load_rules(config: Config, selection: Selection) -> list[Rule]:
@@ -91,6 +94,7 @@ def scan_entries(
             continue
         result.stats.files += 1
         result.stats.bytes += len(blob.data)
+        result.paths.append(blob.path)
         for finding in scan_bytes(matcher, blob.data, blob.path):
             if change is None:
                 candidates.append(finding)

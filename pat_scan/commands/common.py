@@ -13,6 +13,7 @@ from typing import TextIO
 
 from pat_scan import config as config_files
 from pat_scan import scan
+from pat_scan.config import Config
 from pat_scan.engine import Matcher
 from pat_scan.errors import UsageError
 from pat_scan.reporters import Report, writer
@@ -23,10 +24,12 @@ class Prepared:
     """Configuration and policy at once; rules and engine on first use of `matcher`, so that a
     hook with nothing to scan (an empty commit) does not pay for them."""
 
-    __slots__ = ("_matcher", "_selection", "config", "policy")
+    __slots__ = ("_matcher", "_selection", "baseline_path", "config", "policy", "root")
 
     def __init__(self, args: argparse.Namespace, root: Path) -> None:
+        self.root = root
         self.config = config_files.discover(args.config, root)
+        self.baseline_path = _baseline_path(getattr(args, "baseline", None), self.config, root)
         self.policy = Policy(
             min_confidence=getattr(args, "min_confidence", None)
             or self.config.min_confidence
@@ -46,6 +49,49 @@ class Prepared:
                 raise UsageError("no rules selected: nothing would be scanned")
             self._matcher = scan.create_matcher(rules)
         return self._matcher
+
+
+def _baseline_path(explicit: str | None, config: Config, root: Path) -> Path | None:
+    """--baseline, else the configuration's `baseline`, else the default name if it exists."""
+    from pat_scan.baseline import DEFAULT_NAME
+
+    if explicit:
+        return Path(explicit)
+    if config.baseline:
+        return config.root / config.baseline
+    default = root / DEFAULT_NAME
+    return default if default.is_file() else None
+
+
+def finish(
+    args: argparse.Namespace,
+    prepared: Prepared,
+    result: Result,
+    kind: str,
+    stale_scope: set[str] | None,
+) -> int:
+    """Apply the baseline, write the report, decide the exit code.
+
+    `stale_scope` says which baseline entries this run can judge stale: None for a full scan
+    (all of them), or the root-relative paths it scanned whole (an empty set for the hook, which
+    only looks at added lines).
+    """
+    if prepared.baseline_path is not None:
+        from pat_scan import baseline
+
+        loaded = baseline.load(prepared.baseline_path)
+        result.findings, baselined, used = baseline.split(result.findings, loaded, prepared.root)
+        result.suppressed.extend(baselined)
+        result.stale = baseline.stale(loaded, used, stale_scope)
+    code = emit(args, result, prepared.policy, kind)
+    if result.stale and getattr(args, "fail_on_stale_baseline", False):
+        print(
+            f"pat-scan: {len(result.stale)} stale baseline entr"
+            f"{'y' if len(result.stale) == 1 else 'ies'}: run `pat-scan baseline prune`",
+            file=sys.stderr,
+        )
+        code = max(code, 1)
+    return code
 
 
 def emit(args: argparse.Namespace, result: Result, policy: Policy, kind: str) -> int:

@@ -33,7 +33,7 @@ def register(commands: Any, *parents: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from pat_scan import git, scan
-    from pat_scan.commands.common import Prepared, emit
+    from pat_scan.commands.common import Prepared, finish
     from pat_scan.diff import FileChange
     from pat_scan.errors import GitError
     from pat_scan.sources import DEFAULT_MAX_FILE_SIZE, Blob, changes, files
@@ -74,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
         )
     ]
     result = scan.scan_entries(entries, prepared.matcher, prepared.config) if entries else None
-    return emit(args, result or scan.Result(), prepared.policy, "hook")
+    return finish(args, prepared, result or scan.Result(), "hook", stale_scope=set())
 
 
 def _relative(base: Path, path: str) -> str:

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from pat_scan.config import parse_size
+
+if TYPE_CHECKING:
+    from pat_scan.commands.common import Prepared
+    from pat_scan.scan import Result
 
 
 def register(commands: Any, *parents: argparse.ArgumentParser) -> None:
@@ -16,6 +21,12 @@ def register(commands: Any, *parents: argparse.ArgumentParser) -> None:
         description="Scan files and directories for hardcoded credentials. Inside a git work "
         "tree, tracked and untracked-not-ignored files; elsewhere, or with --no-git, every file.",
     )
+    add_scan_options(parser)
+    parser.set_defaults(handler=run)
+
+
+def add_scan_options(parser: argparse.ArgumentParser) -> None:
+    """What to scan: shared by `scan` and the `baseline` commands."""
     parser.add_argument(
         "paths",
         nargs="*",
@@ -29,7 +40,6 @@ def register(commands: Any, *parents: argparse.ArgumentParser) -> None:
         help="walk directories without asking git what is tracked or ignored",
     )
     add_size_option(parser)
-    parser.set_defaults(handler=run)
 
 
 def add_size_option(parser: argparse.ArgumentParser) -> None:
@@ -42,8 +52,17 @@ def add_size_option(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from pat_scan.commands.common import finish
+
+    prepared, result = collect(args)
+    full = args.paths == ["."] and Path.cwd().resolve() == prepared.root.resolve()
+    return finish(args, prepared, result, "scan", None if full else _scanned(result, prepared))
+
+
+def collect(args: argparse.Namespace) -> tuple[Prepared, Result]:
+    """Scan the paths the arguments name; suppression by baseline is left to the caller."""
     from pat_scan import scan
-    from pat_scan.commands.common import Prepared, emit
+    from pat_scan.commands.common import Prepared
     from pat_scan.sources import DEFAULT_MAX_FILE_SIZE, files
 
     prepared = Prepared(args, scan.default_root(args.paths))
@@ -55,8 +74,13 @@ def run(args: argparse.Namespace) -> int:
         blobs = files.blobs(
             args.paths, use_git=not args.no_git, max_size=max_size, excluded=config.excluder()
         )
-    result = scan.scan_blobs(blobs, prepared.matcher, config)
-    return emit(args, result, prepared.policy, "scan")
+    return prepared, scan.scan_blobs(blobs, prepared.matcher, config)
+
+
+def _scanned(result: Result, prepared: Prepared) -> set[str]:
+    from pat_scan.baseline import root_relative
+
+    return {root_relative(path, prepared.root) for path in result.paths}
 
 
 def _size(text: str) -> int:

@@ -31,6 +31,7 @@ def document(report: Report) -> dict[str, Any]:
             "blocking": sum(report.policy.blocks(f) for f in result.findings),
             "suppressed": len(result.suppressed),
         },
+        "stale_baseline": [entry._asdict() for entry in result.stale],
     }
     if report.show_suppressed:
         doc["suppressed"] = [

@@ -24,6 +24,17 @@ def write(report: Report, out: TextIO) -> None:
         out.write(paint("dim", f"Not blocking ({_quiet_reason(report)}):") + "\n")
         for finding in quiet:
             out.write(paint("dim", "  " + _line(report, finding, lambda _c, t: t)) + "\n")
+    if report.result.stale:
+        out.write(
+            paint(
+                "dim",
+                "Stale baseline entries (they match nothing now; "
+                "`pat-scan baseline prune` removes them):",
+            )
+            + "\n"
+        )
+        for entry in report.result.stale:
+            out.write(paint("dim", f"  {entry.path}: {entry.rule} {entry.fingerprint[:12]}") + "\n")
     if report.show_suppressed:
         for finding in report.result.suppressed:
             out.write(paint("dim", f"suppressed ({finding.suppressed}): ") + _location(finding))

@@ -1,0 +1,112 @@
+"""The baseline: known findings that are accepted, so adopting pat-scan needs no history rewrite.
+
+An entry is a rule id, the finding's fingerprint (a hash of rule and secret, never the secret)
+and a path relative to the repository root, or "*" for any path. No line numbers, timestamps or
+commit ids: an entry survives moved lines, edits elsewhere in the file, rebases and squashes, and
+the file does not churn. Only `pat-scan baseline ...` writes it; scans and the hook only read it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import NamedTuple
+
+from pat_scan.errors import ConfigError
+from pat_scan.findings import Finding
+
+DEFAULT_NAME = ".pat-scan-baseline.json"
+FORMAT_VERSION = 1
+ANY_PATH = "*"
+
+
+class Entry(NamedTuple):
+    rule: str
+    fingerprint: str
+    path: str  # relative to the repository root, POSIX; ANY_PATH matches every path
+
+    def matches(self, rule: str, fingerprint: str, path: str) -> bool:
+        return (
+            self.rule == rule and self.fingerprint == fingerprint and self.path in (ANY_PATH, path)
+        )
+
+
+class Baseline(NamedTuple):
+    path: Path
+    entries: tuple[Entry, ...]
+
+
+def load(path: Path) -> Baseline:
+    """Read and validate a baseline file; errors name the file and the problem (exit 2)."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(str(path), None, f"cannot read baseline: {exc.strerror}") from None
+    except ValueError:
+        raise ConfigError(str(path), None, "not a pat-scan baseline (invalid JSON)") from None
+    if not isinstance(document, dict) or document.get("version") != FORMAT_VERSION:
+        raise ConfigError(
+            str(path), "version", f"expected a pat-scan baseline version {FORMAT_VERSION}"
+        )
+    raw = document.get("entries")
+    if not isinstance(raw, list):
+        raise ConfigError(str(path), "entries", "must be a list")
+    return Baseline(path, tuple(_entry(path, item) for item in raw))
+
+
+def _entry(path: Path, item: object) -> Entry:
+    if not isinstance(item, dict) or set(item) != {"rule", "fingerprint", "path"}:
+        raise ConfigError(str(path), "entries", "each entry has exactly: rule, fingerprint, path")
+    if not all(isinstance(item[k], str) and item[k] for k in ("rule", "fingerprint", "path")):
+        raise ConfigError(str(path), "entries", "rule, fingerprint and path are non-empty strings")
+    return Entry(item["rule"], item["fingerprint"], item["path"])
+
+
+def save(path: Path, entries: Iterable[Entry]) -> None:
+    """Sorted and de-duplicated, so the same findings always give the same bytes."""
+    document = {
+        "version": FORMAT_VERSION,
+        "generated_by": "pat-scan",
+        "entries": [e._asdict() for e in sorted(set(entries))],
+    }
+    path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+
+
+def entry_for(finding: Finding, root: Path, any_path: bool = False) -> Entry:
+    path = ANY_PATH if any_path else root_relative(finding.path, root)
+    return Entry(finding.rule.id, finding.fingerprint, path)
+
+
+def root_relative(path: str, root: Path) -> str:
+    """A finding's path (relative to the current directory) relative to the repository root."""
+    if path == "-":
+        return path
+    return Path(os.path.relpath(os.path.abspath(path), root)).as_posix()
+
+
+def split(
+    findings: Sequence[Finding], baseline: Baseline, root: Path
+) -> tuple[list[Finding], list[Finding], set[Entry]]:
+    """(still reported, suppressed as baselined, entries that matched something)."""
+    reported: list[Finding] = []
+    baselined: list[Finding] = []
+    used: set[Entry] = set()
+    for finding in findings:
+        path = root_relative(finding.path, root)
+        hits = [
+            e for e in baseline.entries if e.matches(finding.rule.id, finding.fingerprint, path)
+        ]
+        if hits:
+            used.update(hits)
+            baselined.append(finding._replace(suppressed="baseline"))
+        else:
+            reported.append(finding)
+    return reported, baselined, used
+
+
+def stale(baseline: Baseline, used: set[Entry], scanned: set[str] | None) -> list[Entry]:
+    """Entries that matched nothing. With `scanned` (root-relative paths of a partial scan, such
+    as the hook's), only entries for those paths can be judged; a full scan judges them all."""
+    return [e for e in baseline.entries if e not in used and (scanned is None or e.path in scanned)]

@@ -1,0 +1,109 @@
+"""`pat-scan baseline create|update|prune|import`: the only commands that write a baseline."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pat_scan.commands.common import Prepared
+
+
+def register(commands: Any, *parents: argparse.ArgumentParser) -> None:
+    from pat_scan.commands.scan_cmd import add_scan_options
+
+    parser = commands.add_parser("baseline", help="accept known findings without editing history")
+    actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+    helps = {
+        "create": "record every current finding (refuses to replace a baseline without --force)",
+        "update": "add current findings to the baseline, keeping its entries",
+        "prune": "drop entries that no longer match any finding, and list them",
+    }
+    for name, text in helps.items():
+        action = actions.add_parser(name, parents=parents, help=text, description=text)
+        add_scan_options(action)
+        action.add_argument("--baseline", metavar="FILE", help="default: .pat-scan-baseline.json")
+        if name != "prune":
+            action.add_argument(
+                "--any-path",
+                action="store_true",
+                help="entries match the secret in any file (default: only in the same file)",
+            )
+        if name == "create":
+            action.add_argument("--force", action="store_true", help="replace an existing one")
+        action.set_defaults(handler=run, action=name)
+    importer = actions.add_parser(
+        "import",
+        parents=parents,
+        help="convert a detect-secrets .secrets.baseline or a gitleaks report/.gitleaksignore",
+    )
+    importer.add_argument("source", metavar="FILE", help="the other scanner's baseline")
+    add_scan_options(importer)
+    importer.add_argument("--baseline", metavar="FILE", help="default: .pat-scan-baseline.json")
+    importer.set_defaults(handler=run_import)
+
+
+def run(args: argparse.Namespace) -> int:
+    from pat_scan import baseline
+    from pat_scan.commands.scan_cmd import collect
+    from pat_scan.errors import UsageError
+
+    prepared, result = collect(args)
+    target = _target(args, prepared)
+    current = {
+        baseline.entry_for(f, prepared.root, getattr(args, "any_path", False))
+        for f in result.findings
+    }
+    if args.action == "create":
+        if target.exists() and not args.force:
+            raise UsageError(f"{target} exists; use `baseline update`, or --force to replace it")
+        baseline.save(target, current)
+        print(f"pat-scan: wrote {len(current)} entr{_ies(len(current))} to {target}")
+        return 0
+    existing = baseline.load(target) if target.exists() else baseline.Baseline(target, ())
+    if args.action == "update":
+        added = current - set(existing.entries)
+        baseline.save(target, {*existing.entries, *added})
+        print(f"pat-scan: added {len(added)} entr{_ies(len(added))} to {target}")
+        return 0
+    _, _, used = baseline.split(result.findings, existing, prepared.root)
+    dropped = [e for e in existing.entries if e not in used]
+    baseline.save(target, used)
+    for entry in sorted(dropped):
+        print(f"pruned: {entry.path}: {entry.rule} {entry.fingerprint[:12]}")
+    print(f"pat-scan: pruned {len(dropped)} entr{_ies(len(dropped))} from {target}")
+    return 0
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from pat_scan import baseline, migrate
+    from pat_scan.commands.scan_cmd import collect
+
+    source = Path(args.source)
+    wanted = migrate.read(source)
+    prepared, result = collect(args)
+    matched = [f for f in result.findings if wanted.accepts(f, prepared.root)]
+    entries = {baseline.entry_for(f, prepared.root) for f in matched}
+    target = _target(args, prepared)
+    existing = baseline.load(target).entries if target.exists() else ()
+    baseline.save(target, {*existing, *entries})
+    print(
+        f"pat-scan: imported {len(entries)} entr{_ies(len(entries))} from {source} "
+        f"({wanted.kind}; {wanted.size} in the source) into {target}"
+    )
+    return 0
+
+
+def _target(args: argparse.Namespace, prepared: Prepared) -> Path:
+    from pat_scan.baseline import DEFAULT_NAME
+
+    if args.baseline:
+        return Path(args.baseline)
+    if prepared.config.baseline:
+        return prepared.config.root / prepared.config.baseline
+    return prepared.root / DEFAULT_NAME
+
+
+def _ies(count: int) -> str:
+    return "y" if count == 1 else "ies"
