@@ -41,10 +41,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"pat-scan {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    from pat_scan.commands import baseline_cmd, hook_cmd, install_cmd, rules_cmd, scan_cmd
+    from pat_scan.commands import (
+        baseline_cmd,
+        history_cmd,
+        hook_cmd,
+        install_cmd,
+        rules_cmd,
+        scan_cmd,
+    )
 
     scan_cmd.register(commands, rule_options(), output_options())
     hook_cmd.register(commands, rule_options(), output_options())
+    history_cmd.register(commands, rule_options(), output_options())
     rules_cmd.register(commands, rule_options())
     baseline_cmd.register(commands, rule_options())
     install_cmd.register(commands)

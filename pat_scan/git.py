@@ -4,9 +4,10 @@ points GIT_INDEX_FILE at the index that is about to be committed."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from pat_scan.errors import GitError
@@ -159,3 +160,194 @@ def _subcommand(args: Sequence[str]) -> str:
         elif not word.startswith("-"):
             return word
     return "command"
+
+
+# History scans (`pat-scan history`): streaming readers that never hold the whole history.
+
+
+def git_dir(path: str | os.PathLike[str]) -> tuple[Path, Path]:
+    """(git dir, common git dir) of the repository at `path`; bare repositories included."""
+    out = run(("rev-parse", "--absolute-git-dir", "--git-common-dir"), cwd=path)
+    own, common = out.decode().splitlines()[:2]
+    common_path = Path(common) if os.path.isabs(common) else Path(path) / common
+    return Path(own), common_path.resolve()
+
+
+def resolve_commit(root: Path, revision: str) -> str | None:
+    """The commit id `revision` names, or None (an unborn HEAD, an unknown name)."""
+    try:
+        out = run(
+            ("rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}"),
+            cwd=root,
+        )
+    except GitError:
+        return None
+    return out.decode().strip() or None
+
+
+def history_blobs(root: Path, revisions: Sequence[str]) -> Iterator[tuple[str, str]]:
+    """(object id, first path) of the objects `rev-list --objects` reaches, blobs only where git
+    can filter them (explicitly named tags and commits still appear: the reader drops them).
+
+    Paths are printed raw, one object a line; a path with a newline in it continues on the next
+    line, which is recognised by not starting with an object id."""
+    args = ("rev-list", "--objects", "--filter=object:type=blob", *revisions, "--")
+    last: tuple[str, str] | None = None
+    for line in stream_lines(args, root):
+        oid, _, name = line.partition(b" ")
+        if len(oid) in (40, 64) and _is_hex(oid):
+            if last is not None:
+                yield last
+            last = (oid.decode(), os.fsdecode(name))
+        elif last is not None:
+            last = (last[0], last[1] + "\n" + os.fsdecode(line))
+    if last is not None:
+        yield last
+
+
+def _is_hex(word: bytes) -> bool:
+    return all(c in b"0123456789abcdef" for c in word)
+
+
+def stream_lines(args: Sequence[str], cwd: Path) -> Iterator[bytes]:
+    """stdout of `git ARGS` line by line, without holding it all; a failure raises GitError."""
+    process = _popen(args, cwd, stdin=False)
+    assert process.stdout is not None
+    try:
+        for line in process.stdout:
+            yield line.rstrip(b"\n")
+        _finish(process, args)
+    finally:
+        _stop(process)
+
+
+def stream_records(args: Sequence[str], cwd: Path, separator: bytes = b"\0") -> Iterator[bytes]:
+    """stdout of `git ARGS` split on `separator`, read in chunks (for -z output)."""
+    process = _popen(args, cwd, stdin=False)
+    assert process.stdout is not None
+    try:
+        pending = b""
+        while chunk := process.stdout.read1(1 << 16):  # type: ignore[attr-defined]
+            parts = (pending + chunk).split(separator)
+            pending = parts.pop()
+            yield from parts
+        if pending:
+            yield pending
+        _finish(process, args)
+    finally:
+        _stop(process)
+
+
+def iter_blobs(
+    root: Path, ids: Iterable[str], max_size: int | None = None
+) -> Iterator[tuple[str, str, int, bytes | None]]:
+    """(id, type, size, content) of each object through one `git cat-file --batch` process.
+
+    Ids are written by a thread while records are read, so neither side waits on a full pipe and
+    memory holds one object at a time. Content larger than `max_size` is read in chunks and
+    dropped (None)."""
+    import threading
+
+    args = ("cat-file", "--batch")
+    process = _popen(args, root, stdin=True)
+    assert process.stdin is not None and process.stdout is not None
+    stdin, stdout = process.stdin, process.stdout
+
+    def write() -> None:
+        try:
+            for oid in ids:
+                stdin.write(oid.encode() + b"\n")
+            stdin.close()
+        except (BrokenPipeError, ValueError, OSError):
+            pass  # the reader stopped early (an error or an interrupt): nothing more to ask
+
+    writer = threading.Thread(target=write, daemon=True)
+    writer.start()
+    try:
+        while header := stdout.readline():
+            fields = header.split()
+            if len(fields) != 3:  # "<id> missing" or "<id> ambiguous"
+                raise GitError(f"cannot read object: {header.decode(errors='replace').strip()}")
+            oid, kind, size = fields[0].decode(), fields[1].decode(), int(fields[2])
+            if max_size is not None and size > max_size:
+                left = size + 1
+                while left:
+                    left -= len(stdout.read(min(left, 1 << 20)) or _eof(args))
+                yield oid, kind, size, None
+                continue
+            data = stdout.read(size + 1)
+            if len(data) != size + 1:
+                _eof(args)
+            yield oid, kind, size, data[:-1]
+        _finish(process, args)
+    finally:
+        _stop(process)
+        writer.join(timeout=1)
+
+
+def _popen(args: Sequence[str], cwd: Path, stdin: bool) -> subprocess.Popen[bytes]:
+    try:
+        return subprocess.Popen(
+            ("git", *args),
+            cwd=cwd,
+            stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            bufsize=1 << 16,
+            start_new_session=True,  # Ctrl-C reaches pat-scan only, which stops git itself
+        )
+    except OSError as exc:
+        raise GitError(f"cannot run git: {exc.strerror}") from None
+
+
+def _finish(process: subprocess.Popen[bytes], args: Sequence[str]) -> None:
+    assert process.stderr is not None
+    error = process.stderr.read()
+    if process.wait() != 0:
+        message = error.decode("utf-8", "replace").strip().splitlines()
+        detail = message[-1] if message else f"exit status {process.returncode}"
+        raise GitError(f"git {_subcommand(args)} failed: {detail}")
+
+
+def _eof(args: Sequence[str]) -> bytes:
+    raise GitError(f"git {_subcommand(args)} stopped in the middle of an object")
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    """Stop a reader that was abandoned early (an error, an interrupt, a closed generator)."""
+    if process.poll() is None:
+        process.kill()
+    process.wait()
+    for stream in (process.stdin, process.stdout, process.stderr):
+        if stream is not None:
+            with contextlib.suppress(OSError):
+                stream.close()
+
+
+def tree_blob_ids(root: Path, revision: str) -> set[str]:
+    """Ids of every blob in `revision`'s tree (empty for an unborn HEAD)."""
+    if resolve_commit(root, revision) is None:
+        return set()
+    out = run(("ls-tree", "-r", "-z", "--full-tree", revision), cwd=root)
+    ids: set[str] = set()
+    for entry in out.split(b"\0"):
+        fields = entry.split(b"\t", 1)[0].split()
+        if len(fields) == 3 and fields[1] == b"blob":
+            ids.add(fields[2].decode())
+    return ids
+
+
+def commit_ids(root: Path, revisions: Sequence[str]) -> list[str]:
+    return run(("rev-list", *revisions, "--"), cwd=root).decode().split()
+
+
+# One record per commit: \x01 sha, author name, email, unix time, ISO date, message; then with
+# `raw`, for each file the commit adds or modifies (first parent), its raw line and its path.
+LOG_FORMAT = "--format=%x01%H%x00%an%x00%ae%x00%at%x00%aI%x00%B"
+
+
+def history_log(root: Path, revisions: Sequence[str], raw: bool) -> Iterator[bytes]:
+    """NUL-separated tokens of `git log`, oldest first (parents before children)."""
+    diff = ("--raw", "--root", "--no-abbrev", "--no-renames", "--diff-merges=first-parent")
+    args = ("log", "--reverse", "--date-order", "-z", LOG_FORMAT, *(diff if raw else ()))
+    return stream_records((*args, *revisions, "--"), root)

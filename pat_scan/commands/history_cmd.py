@@ -1,0 +1,403 @@
+"""`pat-scan history [REPO] [A..B]`: every secret ever committed, on any branch or tag.
+
+Each unique blob is scanned once; a secret is reported once, at the first commit that added it,
+with how many file versions and commit messages hold it and whether HEAD still does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from typing import Any
+
+from pat_scan.commands.scan_cmd import add_size_option
+
+# Below this many blobs a worker pool costs more than it saves.
+SERIAL_BELOW = 2000
+
+
+def register(commands: Any, *parents: argparse.ArgumentParser) -> None:
+    parser = commands.add_parser(
+        "history",
+        parents=parents,
+        help="scan a repository's whole history (every branch, tag and commit message)",
+        description="Report every secret ever committed, even if later deleted: each unique "
+        "blob of the history is scanned once, and each secret is reported once, at the commit "
+        "that first added it. By default all refs (git rev-list --all).",
+    )
+    parser.add_argument(
+        "targets",
+        nargs="*",
+        metavar="REPO|A..B",
+        help="repository (default: .) and/or a revision range such as main..feature",
+    )
+    parser.add_argument(
+        "--branch", action="append", default=[], metavar="REF", help="only this ref (repeatable)"
+    )
+    parser.add_argument("--range", metavar="A..B", help="only commits in this revision range")
+    parser.add_argument(
+        "--since", metavar="DATE", help="only commits after DATE (git's --since syntax)"
+    )
+    parser.add_argument(
+        "--no-commit-messages", action="store_true", help="do not scan commit messages"
+    )
+    parser.add_argument(
+        "--incremental",
+        action="store_true",
+        help="remember what was scanned (in the git dir, pat-scan/history.sqlite; no secrets) "
+        "and scan only new blobs and commits next time",
+    )
+    parser.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        metavar="N",
+        help="worker processes (default: the number of CPUs; 1 scans in this process)",
+    )
+    add_size_option(parser)
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from pat_scan import git, scan
+    from pat_scan.commands.common import Prepared, emit
+    from pat_scan.errors import UsageError
+    from pat_scan.sources import DEFAULT_MAX_FILE_SIZE
+
+    repo, revisions = _targets(args)
+    if not Path(repo).is_dir():
+        raise UsageError(f"{repo}: not a directory")
+    root = Path(repo).resolve()
+    _, common_dir = git.git_dir(root)  # not a repository: GitError, exit 3
+    prepared = Prepared(args, git.toplevel(root) or root)
+    if not git.commit_ids(root, ["--max-count=1", *revisions]):
+        import sys
+
+        print(f"pat-scan: {repo}: no commits to scan", file=sys.stderr)
+        return emit(args, scan.Result(), prepared.policy, "history")
+    max_size = args.max_file_size or prepared.config.max_file_size or DEFAULT_MAX_FILE_SIZE
+    history = History(args, prepared, root, common_dir, revisions, max_size)
+    try:
+        history.run()
+    except KeyboardInterrupt:
+        history.interrupted()
+        emit(args, history.result(), prepared.policy, "history")
+        return 130
+    finally:
+        history.close()
+    return emit(args, history.result(), prepared.policy, "history")
+
+
+def _targets(args: argparse.Namespace) -> tuple[str, list[str]]:
+    """(repository, revision arguments for rev-list and log)."""
+    from pat_scan.errors import UsageError
+
+    repo = None
+    ranges = [args.range] if args.range else []
+    for target in args.targets:
+        if ".." in target and not os.path.isdir(target):
+            ranges.append(target)
+        elif repo is None:
+            repo = target
+        else:
+            raise UsageError(f"{target}: one repository at a time")
+    if ranges and args.branch:
+        raise UsageError("--branch and a range select commits differently: give one")
+    selected = ranges or list(args.branch) or ["--all"]
+    for revision in selected:
+        if revision.startswith("-") and revision != "--all":
+            raise UsageError(f"{revision}: not a revision")
+    since = [f"--since={args.since}"] if args.since else []
+    return repo or ".", [*selected, *since]
+
+
+class History:
+    """One history scan: blobs through workers, then one log pass, then the report."""
+
+    def __init__(
+        self,
+        args: argparse.Namespace,
+        prepared: Any,
+        root: Any,
+        common_dir: Any,
+        revisions: list[str],
+        max_size: int,
+    ) -> None:
+        from pat_scan import history_store, scan, suppress
+        from pat_scan.findings import Finding
+        from pat_scan.history_store import Intro
+
+        self.args = args
+        self.root = root
+        self.revisions = revisions
+        self.max_size = max_size
+        self.matcher = prepared.matcher
+        self.rules_by_id = {rule.id: rule for rule in self.matcher.rules}
+        config = prepared.config
+        self.config = config
+        self.allowlist = suppress.Allowlist(config.allow, config.stopwords)
+        self.stats = scan.Result().stats
+        self.names: dict[str, str] = {}  # blob id -> a path it had (rev-list's)
+        self.blob_findings: dict[str, list[Finding]] = {}  # suppression reason already set
+        self.message_findings: dict[str, list[Finding]] = {}  # commit id -> findings
+        self.intros: dict[str, Intro] = {}  # blob or commit id -> first commit
+        self.complete = False
+        self.store = None
+        if args.incremental:
+            from pat_scan import rules as rule_packs
+
+            store_key = history_store.key(
+                rule_packs.fingerprint(self.matcher.rules),
+                max_size,
+                config.allow,
+                config.stopwords,
+            )
+            self.store = history_store.Store(history_store.location(common_dir), store_key)
+
+    # -- the pipeline -------------------------------------------------------------------------
+
+    def run(self) -> None:
+        from pat_scan.sources import history
+
+        excluded = self._excluder()
+        ids: list[str] = []
+        for oid, name in history.plan(self.root, self.revisions):
+            if oid in self.names:
+                continue
+            self.names[oid] = name
+            if name and excluded(name):
+                self.stats.skipped["excluded"] += 1
+            else:
+                ids.append(oid)
+        if self.store is not None:
+            known = self.store.blob_ids()
+            old = [oid for oid in ids if oid in known]
+            ids = [oid for oid in ids if oid not in known]
+            self._load_stored(old)
+        self._scan_blobs(ids)
+        self._walk_commits()
+        self.complete = True
+
+    def _excluder(self) -> Any:
+        """The configuration's exclusions on history paths, memoised: a path recurs in every
+        version of its file."""
+        excluded = self.config.excluder()
+        base = str(self.config.root)
+        verdicts: dict[str, bool] = {}
+
+        def check(name: str) -> bool:
+            verdict = verdicts.get(name)
+            if verdict is None:
+                verdict = verdicts[name] = excluded(os.path.join(base, name))
+            return verdict
+
+        return check
+
+    def _load_stored(self, old: list[str]) -> None:
+        from pat_scan import history_store
+
+        assert self.store is not None
+        for oid, rows in self.store.findings(old).items():
+            path = self.names.get(oid, "")
+            self.blob_findings[oid] = [
+                history_store.rebuild(row, self.rules_by_id[row.rule_id], path) for row in rows
+            ]
+
+    def _scan_blobs(self, ids: list[str]) -> None:
+        import functools
+
+        from pat_scan.sources import history
+
+        jobs = self.args.jobs or len(os.sched_getaffinity(0))
+        size = max(200, min(2000, len(ids) // (max(jobs, 1) * 8) or 1))
+        work = history.chunks(ids, size)
+        task = functools.partial(history.scan_chunk, str(self.root), max_size=self.max_size)
+        progress = Progress(len(ids))
+        try:
+            if jobs <= 1 or len(ids) < SERIAL_BELOW:
+                history.use_matcher(self.matcher)
+                for chunk_ids in work:
+                    self._collect(task(chunk_ids), progress)
+                return
+            import multiprocessing
+
+            pool = multiprocessing.Pool(jobs, history.init_worker, (self.matcher.rules,))
+            try:
+                for chunk in pool.imap_unordered(task, work):
+                    self._collect(chunk, progress)
+                pool.close()
+            finally:
+                pool.terminate()
+                pool.join()
+        finally:
+            progress.done()
+
+    def _collect(self, chunk: Any, progress: Progress) -> None:
+        from pat_scan import history_store, suppress
+
+        stats = self.stats
+        stats.files += chunk.files
+        stats.bytes += chunk.bytes_scanned
+        stats.skipped.update(chunk.skipped)
+        for oid, found in chunk.found:
+            path = self.names.get(oid, "")
+            reported, suppressed = suppress.apply(
+                [f._replace(path=path) for f in found], self.allowlist
+            )
+            self.blob_findings[oid] = reported + suppressed
+        if self.store is not None:
+            self.store.add_blobs(chunk.scanned)
+            for oid, _ in chunk.found:
+                self.store.add_findings(
+                    oid, (history_store.stored(f) for f in self.blob_findings[oid])
+                )
+            self.store.commit()
+        progress.update(chunk.objects, chunk.bytes_read)
+
+    def _walk_commits(self) -> None:
+        """One `git log` pass: commit messages, and the first commit of each finding's blob."""
+        from pat_scan import git, history_store, suppress
+        from pat_scan.history_store import Intro
+        from pat_scan.sources import history
+
+        messages = not self.args.no_commit_messages
+        key = "\0".join(self.revisions)
+        known_commits: set[str] = set()
+        new_commits: list[str] = []
+        if self.store is not None:
+            self.intros = self.store.intros(key)
+            known_commits = self.store.commit_ids() if messages else set()
+            current = git.commit_ids(self.root, self.revisions) if messages else []
+            new_commits = [sha for sha in current if sha not in known_commits]
+            stored = self.store.findings(sha for sha in current if sha in known_commits)
+            for sha, rows in stored.items():
+                self.message_findings[sha] = [
+                    history_store.rebuild(row, self.rules_by_id[row.rule_id], history.MESSAGE_PATH)
+                    for row in rows
+                ]
+        wanted = {oid for oid in self.blob_findings if oid not in self.intros}
+        missing = wanted or any(sha not in self.intros for sha in self.message_findings)
+        if self.store is not None and not new_commits and not missing:
+            return  # nothing new: everything below is already in the store
+        scanned: list[str] = []
+        for commit in history.commits(self.root, self.revisions, raw=bool(wanted)):
+            intro = Intro(commit.sha, commit.author, commit.email, commit.time, commit.date, "")
+            if messages and commit.sha not in known_commits:
+                found = history.scan_message(self.matcher, commit)
+                if found:
+                    reported, suppressed = suppress.apply(found, self.allowlist)
+                    self.message_findings[commit.sha] = reported + suppressed
+                    if self.store is not None:
+                        kept = [history_store.stored(f) for f in reported + suppressed]
+                        self.store.add_findings(commit.sha, kept)
+                scanned.append(commit.sha)
+            if commit.sha in self.message_findings:
+                self.intros.setdefault(commit.sha, intro._replace(path=history.MESSAGE_PATH))
+            for oid, path in commit.added:
+                if oid in wanted and oid not in self.intros:
+                    self.intros[oid] = intro._replace(path=path)
+        if self.store is not None:
+            self.store.add_commits(scanned)
+            self.store.set_intros(key, self.intros)
+            self.store.commit()
+
+    def interrupted(self) -> None:
+        import sys
+
+        print("pat-scan: interrupted: reporting what was found so far", file=sys.stderr)
+
+    def close(self) -> None:
+        if self.store is not None:
+            self.store.close()
+
+    # -- the report ---------------------------------------------------------------------------
+
+    def result(self) -> Any:
+        from pat_scan import git, scan
+
+        result = scan.Result()
+        result.stats = self.stats
+        head = git.tree_blob_ids(self.root, "HEAD") if self.complete else set()
+        sources = [*self.blob_findings.items(), *self.message_findings.items()]
+        result.findings = self._unique(sources, head, suppressed=False)
+        result.suppressed = self._unique(sources, head, suppressed=True)
+        return result
+
+    def _unique(
+        self, sources: list[tuple[str, list[Any]]], head: set[str], suppressed: bool
+    ) -> Any:
+        """One finding per identity (rule + secret), at its first commit."""
+        groups: dict[str, list[tuple[Any, str]]] = {}
+        for source, found in sources:
+            for finding in found:
+                if (finding.suppressed is not None) == suppressed:
+                    groups.setdefault(finding.fingerprint, []).append((finding, source))
+        unique = []
+        for members in groups.values():
+            first, source = min(members, key=self._order)
+            intro = self.intros.get(source)
+            if intro is None:
+                unique.append(first)
+                continue
+            commit = {
+                "sha": intro.sha,
+                "author": intro.author,
+                "email": intro.email,
+                "date": intro.date,
+                "present_at_head": "true" if any(s in head for _, s in members) else "false",
+                "occurrences": str(len({s for _, s in members})),
+            }
+            unique.append(first._replace(path=intro.path or first.path, commit=commit))
+        unique.sort(key=lambda f: (f.path, f.line, f.rule.id, f.commit["date"] if f.commit else ""))
+        return unique
+
+    def _order(self, member: tuple[Any, str]) -> tuple[int, str, str, int]:
+        finding, source = member
+        intro = self.intros.get(source)
+        if intro is None:
+            return (2**63, "", finding.path, finding.line)
+        return (intro.time, intro.sha, intro.path, finding.line)
+
+
+class Progress:
+    """`objects, MB, rate, ETA` on one carriage-return line, only when stderr is a terminal."""
+
+    def __init__(self, total: int) -> None:
+        import sys
+        import time
+
+        self.total = total
+        self.objects = 0
+        self.bytes = 0
+        self.started = time.monotonic()
+        self.shown = 0.0
+        self.enabled = sys.stderr.isatty() and total > 0
+
+    def update(self, objects: int, nbytes: int) -> None:
+        import sys
+        import time
+
+        self.objects += objects
+        self.bytes += nbytes
+        now = time.monotonic()
+        if not self.enabled or now - self.shown < 0.2:
+            return
+        self.shown = now
+        elapsed = max(now - self.started, 1e-6)
+        rate = self.objects / elapsed
+        eta = (self.total - self.objects) / rate if rate else 0
+        sys.stderr.write(
+            f"\rpat-scan history: {self.objects}/{self.total} blobs, "
+            f"{self.bytes / 1e6:.0f} MB, {self.bytes / 1e6 / elapsed:.0f} MB/s, "
+            f"ETA {eta:.0f} s   "
+        )
+        sys.stderr.flush()
+
+    def done(self) -> None:
+        import sys
+
+        if self.enabled and self.shown:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()

@@ -1,0 +1,214 @@
+"""`pat-scan history --incremental`: which blobs and commit messages were already scanned, and
+what was found in them, so the next run reads only what is new.
+
+It lives in the repository's common git dir (`pat-scan/history.sqlite`, shared by worktrees) and
+is derived data: keyed by everything that decides findings (rule packs, size limit, allowlists),
+wiped when that key changes, rebuilt when it cannot be read. It never holds a secret: a finding
+is kept as its rule, fingerprint, position, confidence, suppression reason and redacted prefix.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from pat_scan.findings import Finding, redact
+from pat_scan.rules import Rule
+
+SCHEMA = 1
+_TABLES = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE blobs (oid TEXT PRIMARY KEY, skipped TEXT) WITHOUT ROWID;
+CREATE TABLE commits (sha TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE findings (
+    source TEXT NOT NULL,  -- a blob id, or a commit id for a commit message
+    rule_id TEXT NOT NULL, fingerprint TEXT NOT NULL, prefix TEXT NOT NULL,
+    line INTEGER NOT NULL, col INTEGER NOT NULL, end_line INTEGER NOT NULL,
+    end_col INTEGER NOT NULL, confidence TEXT NOT NULL, suppressed TEXT
+);
+CREATE INDEX findings_source ON findings (source);
+CREATE TABLE intros (
+    revisions TEXT NOT NULL, oid TEXT NOT NULL, sha TEXT NOT NULL, author TEXT NOT NULL,
+    email TEXT NOT NULL, time INTEGER NOT NULL, date TEXT NOT NULL, path TEXT NOT NULL,
+    PRIMARY KEY (revisions, oid)
+) WITHOUT ROWID;
+"""
+
+
+class Stored(NamedTuple):
+    """A finding as the store keeps it: everything but the secret."""
+
+    rule_id: str
+    fingerprint: str
+    prefix: str  # what `redact` keeps of the secret (without the ellipsis)
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    confidence: str
+    suppressed: str | None
+
+
+class Intro(NamedTuple):
+    """The first commit that added a blob, and the path it had there."""
+
+    sha: str
+    author: str
+    email: str
+    time: int
+    date: str
+    path: str
+
+
+def location(common_git_dir: Path) -> Path:
+    return common_git_dir / "pat-scan" / "history.sqlite"
+
+
+def key(
+    rules_fingerprint: str, max_size: int, allow: Sequence[str], stopwords: Sequence[str]
+) -> str:
+    parts = [str(SCHEMA), rules_fingerprint, str(max_size), *allow, "\0", *stopwords]
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
+
+
+def stored(finding: Finding) -> Stored:
+    return Stored(
+        finding.rule.id,
+        finding.fingerprint,
+        redact(finding.secret)[:-1],
+        finding.line,
+        finding.column,
+        finding.end_line,
+        finding.end_column,
+        finding.confidence,
+        finding.suppressed,
+    )
+
+
+class Store:
+    def __init__(self, path: Path, store_key: str) -> None:
+        self.path = path
+        self._db = _open(path, store_key)
+
+    def close(self) -> None:
+        self._db.commit()
+        self._db.close()
+
+    def blob_ids(self) -> set[str]:
+        return {row[0] for row in self._db.execute("SELECT oid FROM blobs")}
+
+    def commit_ids(self) -> set[str]:
+        return {row[0] for row in self._db.execute("SELECT sha FROM commits")}
+
+    def findings(self, sources: Iterable[str]) -> dict[str, list[Stored]]:
+        wanted = set(sources)
+        found: dict[str, list[Stored]] = {}
+        for source, *fields in self._db.execute(
+            "SELECT source, rule_id, fingerprint, prefix, line, col, end_line, end_col,"
+            " confidence, suppressed FROM findings"
+        ):
+            if source in wanted:
+                found.setdefault(source, []).append(Stored(*fields))
+        return found
+
+    def add_blobs(self, scanned: Iterable[tuple[str, str | None]]) -> None:
+        self._db.executemany("INSERT OR REPLACE INTO blobs VALUES (?, ?)", scanned)
+
+    def add_commits(self, shas: Iterable[str]) -> None:
+        self._db.executemany("INSERT OR IGNORE INTO commits VALUES (?)", ((s,) for s in shas))
+
+    def add_findings(self, source: str, found: Iterable[Stored]) -> None:
+        self._db.executemany(
+            "INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            ((source, *row) for row in found),
+        )
+
+    def intros(self, revisions: str) -> dict[str, Intro]:
+        rows = self._db.execute(
+            "SELECT oid, sha, author, email, time, date, path FROM intros WHERE revisions = ?",
+            (revisions,),
+        )
+        return {oid: Intro(*rest) for oid, *rest in rows}
+
+    def set_intros(self, revisions: str, intros: dict[str, Intro]) -> None:
+        self._db.execute("DELETE FROM intros WHERE revisions = ?", (revisions,))
+        self._db.executemany(
+            "INSERT INTO intros VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            ((revisions, oid, *intro) for oid, intro in intros.items()),
+        )
+
+    def commit(self) -> None:
+        self._db.commit()
+
+
+def _open(path: Path, store_key: str) -> sqlite3.Connection:
+    """The store for `store_key`: created, wiped (other key) or rebuilt (unreadable)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        db = sqlite3.connect(path)
+        if db.execute("PRAGMA quick_check").fetchone() != ("ok",):
+            raise sqlite3.DatabaseError("integrity check failed")
+        row = db.execute("SELECT value FROM meta WHERE key = 'key'").fetchone()
+        if row == (store_key,):
+            return db
+        db.close()
+    except sqlite3.Error:
+        with contextlib.suppress(NameError, sqlite3.Error):
+            db.close()
+    for stale in _files(path):
+        stale.unlink(missing_ok=True)
+    db = sqlite3.connect(path)
+    db.executescript(_TABLES)
+    db.execute("INSERT INTO meta VALUES ('key', ?)", (store_key,))
+    db.commit()
+    return db
+
+
+def _files(path: Path) -> Iterator[Path]:
+    yield path
+    for suffix in ("-journal", "-wal", "-shm"):
+        yield path.with_name(path.name + suffix)
+
+
+class StoredFinding(Finding):
+    """A finding rebuilt from the store: its `secret` is only a stand-in that redacts to the
+    stored prefix, and its fingerprint is the stored one (the secret itself is never kept)."""
+
+    # No __slots__: the instance dict carries the stored fingerprint.
+
+    @property
+    def fingerprint(self) -> str:
+        value: str = self.__dict__["stored_fingerprint"]
+        return value
+
+    def _replace(self, **changes: Any) -> StoredFinding:
+        copy = super()._replace(**changes)
+        copy.__dict__.update(self.__dict__)
+        return copy
+
+
+def rebuild(row: Stored, rule: Rule, path: str) -> StoredFinding:
+    finding = StoredFinding(
+        rule=rule,
+        path=path,
+        line=row.line,
+        column=row.column,
+        end_line=row.end_line,
+        end_column=row.end_column,
+        secret=stand_in(row.prefix),
+        confidence=row.confidence,
+        line_text="",
+        suppressed=row.suppressed,
+    )
+    finding.__dict__["stored_fingerprint"] = row.fingerprint
+    return finding
+
+
+def stand_in(prefix: str) -> str:
+    """A string `redact` shortens to exactly `prefix` + '…' (it keeps len // 5, at most 6)."""
+    keep = len(prefix)
+    return prefix + "…" * (24 if keep >= 6 else 4 * keep)

@@ -1,0 +1,134 @@
+"""Every blob and commit message a repository's history holds, each unique blob read once.
+
+Blob ids come from `git rev-list --objects` and are cut into chunks of consecutive ids (so the
+delta chains git resolves stay warm); each chunk is read through its own `git cat-file --batch`
+stream and scanned by a worker that builds its own engine. Only findings travel back. Commit
+metadata and messages come afterwards from one `git log` pass, which also tells, for the blobs
+that had findings only, the first commit that added each one.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import NamedTuple
+
+from pat_scan import findings, git
+from pat_scan.engine import Matcher
+from pat_scan.findings import Finding
+from pat_scan.rules import Rule
+from pat_scan.sources import classify
+
+MESSAGE_PATH = "(commit message)"  # the path shown for a finding in a commit message
+
+
+class Chunk(NamedTuple):
+    """What scanning one chunk of blob ids found; small, so it can cross a process boundary."""
+
+    objects: int  # blobs read, scanned or not
+    bytes_read: int
+    files: int  # blobs scanned
+    bytes_scanned: int
+    skipped: dict[str, int]
+    found: list[tuple[str, list[Finding]]]  # (blob id, its findings, path not yet known)
+    scanned: list[tuple[str, str | None]]  # (blob id, why skipped or None): for the store
+
+
+class Commit(NamedTuple):
+    sha: str
+    author: str
+    email: str
+    time: int  # author time, seconds since the epoch: orders "first"
+    date: str  # ISO 8601, as shown
+    message: str
+    added: list[tuple[str, str]]  # (blob id, path) the commit adds or changes
+
+
+def plan(root: Path, revisions: Sequence[str]) -> Iterator[tuple[str, str]]:
+    """(blob id, a path it had) of each unique object reachable from `revisions`."""
+    return git.history_blobs(root, revisions)
+
+
+def chunks(ids: Sequence[str], size: int) -> list[list[str]]:
+    return [list(ids[start : start + size]) for start in range(0, len(ids), size)]
+
+
+# Worker state: one engine per process, built once by `init_worker`.
+_matcher: Matcher | None = None
+
+
+def init_worker(rules: Sequence[Rule]) -> None:
+    """Pool initializer: ignore Ctrl-C (the parent stops the pool and reports) and build the
+    engine; the Hyperscan database is already in the on-disk cache, so this is a load."""
+    import signal
+
+    from pat_scan import engine
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    global _matcher
+    _matcher = engine.create(rules)
+
+
+def use_matcher(matcher: Matcher) -> None:
+    """Serial mode: scan in this process with the caller's engine."""
+    global _matcher
+    _matcher = matcher
+
+
+def scan_chunk(root: str, ids: list[str], max_size: int) -> Chunk:
+    assert _matcher is not None, "init_worker or use_matcher first"
+    scan = _matcher.scan
+    objects = bytes_read = files = bytes_scanned = 0
+    skipped: Counter[str] = Counter()
+    found: list[tuple[str, list[Finding]]] = []
+    scanned: list[tuple[str, str | None]] = []
+    for oid, kind, size, data in git.iter_blobs(Path(root), ids, max_size):
+        if kind != "blob":  # a tag or commit named on the command line
+            continue
+        objects += 1
+        bytes_read += size
+        reason = "too large" if data is None else classify(data)
+        scanned.append((oid, reason))
+        if reason is not None or data is None:
+            skipped[reason or "too large"] += 1
+            continue
+        files += 1
+        bytes_scanned += size
+        matches = scan(data)
+        if matches:
+            found.append((oid, [findings.from_match(m, data, "") for m in matches]))
+    return Chunk(objects, bytes_read, files, bytes_scanned, dict(skipped), found, scanned)
+
+
+def commits(root: Path, revisions: Sequence[str], raw: bool) -> Iterator[Commit]:
+    """Commits oldest first, parents before children; with `raw`, what each one adds."""
+    tokens = git.history_log(root, revisions, raw)
+    header: list[str] = []
+    added: list[tuple[str, str]] = []
+    for token in tokens:
+        token = token.lstrip(b"\n")
+        if token.startswith(b"\x01"):
+            if header:
+                yield _commit(header, added)
+            header, added = [token[1:].decode()], []
+            for _ in range(5):
+                header.append(next(tokens).decode("utf-8", "replace"))
+        elif token.startswith(b":") and raw:
+            path = next(tokens, b"")
+            fields = token.split()
+            # ":old-mode new-mode old-id new-id status": new content is A, M or T, not D.
+            if len(fields) == 5 and fields[4][:1] in b"AMT" and fields[1] != b"160000":
+                added.append((fields[3].decode(), path.decode("utf-8", "replace")))
+    if header:
+        yield _commit(header, added)
+
+
+def _commit(header: list[str], added: list[tuple[str, str]]) -> Commit:
+    sha, author, email, time, date, message = header
+    return Commit(sha, author, email, int(time or 0), date, message, added)
+
+
+def scan_message(matcher: Matcher, commit: Commit) -> list[Finding]:
+    data = commit.message.encode()
+    return [findings.from_match(m, data, MESSAGE_PATH) for m in matcher.scan(data)]
