@@ -241,13 +241,17 @@ def write_project(repo: Path) -> list[str]:
 ONLY = ("--only-rule", "github-pat-classic", "--only-rule", "npm-access-token")
 
 
-def test_scan_golden(repo: Path, cli: Any, validate: Any) -> None:
+# The golden tests do not need the schema, so they run in a fresh clone too.
+def test_scan_golden(repo: Path, cli: Any) -> None:
     secrets = write_project(repo)
     run = cli("scan", "--format", "sarif", *ONLY, ".", cwd=repo)
     assert run.code == 1
-    document = sarif_of(run)
-    validate(document)
-    check_golden("scan.sarif", document, secrets)
+    check_golden("scan.sarif", sarif_of(run), secrets)
+
+
+def test_scan_is_valid(repo: Path, cli: Any, validate: Any) -> None:
+    write_project(repo)
+    validate(sarif_of(cli("scan", "--format", "sarif", ".", cwd=repo)))
 
 
 def test_scan_output_file_equals_stdout_and_is_deterministic(repo: Path, cli: Any) -> None:
@@ -517,10 +521,13 @@ def history_report(show_suppressed: bool = True) -> tuple[Report, list[str]]:
     return report, secrets
 
 
-def test_history_golden(validate: Any) -> None:
+def test_history_is_valid(validate: Any) -> None:
+    validate(sarif_report.document(history_report()[0]))
+
+
+def test_history_golden() -> None:
     report, secrets = history_report()
     document = sarif_report.document(report)
-    validate(document)
     run = document["runs"][0]
     assert run["automationDetails"]["id"] == "pat-scan/history/"
     for result in run["results"]:
@@ -584,7 +591,7 @@ GENERIC = "password = '{}'"
 @given(
     kind=st.sampled_from(KINDS),
     seed=st.integers(min_value=0, max_value=2**32),
-    password=st.text(string.ascii_letters + string.digits + "!#%&*+-", min_size=16, max_size=40),
+    password=st.text(string.ascii_letters + string.digits + "!#%&*+-", min_size=12, max_size=40),
     redact_none=st.booleans(),
 )
 def test_no_format_ever_writes_the_secret(
@@ -592,6 +599,7 @@ def test_no_format_ever_writes_the_secret(
 ) -> None:
     check, arg, template = kind
     secret = token(check, arg, seed=seed)
+    password = "Pw9!" + password  # '!' never occurs in a report's own words, hashes or paths
     with tempfile.TemporaryDirectory() as directory:
         root = Path(directory)
         (root / "config.py").write_text(
