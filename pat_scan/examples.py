@@ -47,7 +47,7 @@ def expanded(rule: Rule) -> tuple[list[Example], list[Example]]:
 
     def each(items: tuple[Example, ...], kind: str) -> list[Example]:
         return [
-            Example(expand(e.text, f"{rule.id}:{kind}:{i}"), e.confidence)
+            Example(expand(e.text, f"{rule.id}:{kind}:{i}"), e.confidence, e.path)
             for i, e in enumerate(items)
         ]
 

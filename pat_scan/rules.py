@@ -22,7 +22,7 @@ CONFIDENCES = ("high", "medium", "low")
 MAX_MATCH_WIDTH = 16 * 1024
 MIN_KEYWORD_LENGTH = 3
 # Bump when the cached JSON's layout changes, so older caches are never read as the new one.
-_CACHE_FORMAT = 2
+_CACHE_FORMAT = 3
 
 _REQUIRED = ("id", "name", "description", "severity", "keywords", "regex", "remediation")
 _OPTIONAL = (
@@ -34,6 +34,7 @@ _OPTIONAL = (
     "references",
     "examples",
     "negative_examples",
+    "paths",
 )
 
 
@@ -42,6 +43,7 @@ _OPTIONAL = (
 class Example(NamedTuple):
     text: str
     confidence: str | None = None
+    path: str = "sample.txt"  # the file name it is scanned as (for rules with `paths`)
 
 
 class Rule(NamedTuple):
@@ -63,6 +65,15 @@ class Rule(NamedTuple):
     references: tuple[str, ...] = ()
     examples: tuple[Example, ...] = ()
     negative_examples: tuple[Example, ...] = ()
+    paths: tuple[str, ...] = ()  # globs on the file's path or name; empty: every file
+
+    def applies_to(self, path: str) -> bool:
+        if not self.paths:
+            return True
+        from fnmatch import fnmatchcase
+
+        name = path.rsplit("/", 1)[-1]
+        return any(fnmatchcase(path, glob) or fnmatchcase(name, glob) for glob in self.paths)
 
 
 def builtin_pack_paths() -> list[Path]:
@@ -155,7 +166,7 @@ def _load_cached(key: str) -> list[Rule] | None:
 def _rule_from_json(item: dict[str, Any]) -> Rule:
     item["examples"] = tuple(Example(*e) for e in item["examples"])
     item["negative_examples"] = tuple(Example(*e) for e in item["negative_examples"])
-    for key in ("keywords", "tags", "allow", "references"):
+    for key in ("keywords", "tags", "allow", "references", "paths"):
         item[key] = tuple(item[key])
     return Rule(**item)
 
@@ -231,6 +242,7 @@ def _parse_rule(path: Path, index: int, entry: object) -> Rule:
         invalid=invalid,
         allow=check.allow_patterns(),
         references=check.texts("references"),
+        paths=check.texts("paths"),
         examples=check.examples("examples"),
         negative_examples=check.examples("negative_examples"),
     )
@@ -326,11 +338,14 @@ class _Checker:
         if isinstance(item, str):
             return Example(item)
         if isinstance(item, dict) and isinstance(item.get("text"), str):
-            extra = set(item) - {"text", "confidence"}
+            extra = set(item) - {"text", "confidence", "path"}
             confidence = item.get("confidence")
+            path = item.get("path", "sample.txt")
             if extra or (confidence is not None and confidence not in CONFIDENCES):
-                self.fail(key, "an example is a string or {text: ..., confidence: high|medium|low}")
-            return Example(item["text"], confidence)
+                self.fail(key, "an example is a string or {text, confidence?, path?}")
+            if not isinstance(path, str) or not path:
+                self.fail(key, "an example's path is a file name such as .netrc")
+            return Example(item["text"], confidence, path)
         self.fail(key, "an example is a string or {text: ..., confidence: ...}")
         raise AssertionError  # unreachable
 

@@ -107,7 +107,7 @@ def scan_entries(
 
 
 def scan_bytes(matcher: Matcher, data: bytes, path: str) -> list[Finding]:
-    return [findings.from_match(m, data, path) for m in matcher.scan(data)]
+    return [findings.from_match(m, data, path) for m in matcher.scan(data, path)]
 
 
 def default_root(paths: Sequence[str]) -> Path:

@@ -87,7 +87,8 @@ def check(rules: Sequence[Rule], kind: str) -> list[str]:
     for rule in rules:
         positives, negatives = expanded(rule)
         for number, example in enumerate(positives, 1):
-            hits = [m for m in matcher.scan(example.text.encode()) if m.rule.id == rule.id]
+            found = matcher.scan(example.text.encode(), example.path)
+            hits = [m for m in found if m.rule.id == rule.id]
             live = [m for m in hits if m.suppressed is None]
             if not live:
                 why = f" (suppressed: {hits[0].suppressed})" if hits else ""
@@ -100,7 +101,7 @@ def check(rules: Sequence[Rule], kind: str) -> list[str]:
                     f"confidence, expected {example.confidence} [{kind}]"
                 )
         for number, example in enumerate(negatives, 1):
-            hits = matcher.scan(example.text.encode())
+            hits = matcher.scan(example.text.encode(), example.path)
             if any(m.rule.id == rule.id and m.suppressed is None for m in hits):
                 problems.append(
                     f"{rule.source}: {rule.id}: negative example {number} was found [{kind}]"

@@ -35,11 +35,14 @@ class Matcher:
         self._prefilter = prefilter
         self._compiled: dict[int, Any] = {}
 
-    def scan(self, data: bytes) -> list[Match]:
+    def scan(self, data: bytes, path: str = "") -> list[Match]:
+        """Matches in `data`, scanned as the file `path` (rules with `paths` need a match)."""
         matches: list[Match] = []
         for index, regions in sorted(self._prefilter.regions(data).items()):
-            pattern = self._pattern(index)
             rule = self.rules[index]
+            if not rule.applies_to(path):
+                continue
+            pattern = self._pattern(index)
             for start, end in _line_windows(data, regions):
                 for found in pattern.finditer(data, start, end):
                     match = _gate(rule, found, data)
