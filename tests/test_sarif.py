@@ -543,6 +543,29 @@ def test_history_golden() -> None:
     check_golden("history.sarif", document, secrets)
 
 
+def test_history_command(repo: Path, cli: Any, validate: Any) -> None:
+    if "history" not in KNOWN_COMMANDS:
+        pytest.skip("no history command yet")
+    secret = token(seed=111)
+    (repo / "a.py").write_text(f"T = '{secret}'\n")
+    git(repo, "add", "a.py")
+    git(repo, "commit", "-q", "-m", f"add the key {token(seed=112)}")
+    (repo / "a.py").write_text("T = None\n")
+    git(repo, "commit", "-q", "-am", "remove it")
+    run = cli("history", "--format", "sarif", cwd=repo)
+    assert run.code == 1 and secret not in run.out
+    document = sarif_of(run)
+    validate(document)
+    assert document["runs"][0]["automationDetails"]["id"] == "pat-scan/history/"
+    found = results(document)
+    assert {r["ruleId"] for r in found} == {"github-pat-classic"} and len(found) == 2
+    for result in found:
+        assert "primaryLocationLineHash" not in result["partialFingerprints"]
+        assert len(result["properties"]["commit"]["sha"]) == 40
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in found}
+    assert "a.py" in uris
+
+
 def test_truncated_to_the_most_severe(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], validate: Any
 ) -> None:

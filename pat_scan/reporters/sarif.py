@@ -311,6 +311,11 @@ def artifact_location(path: str) -> dict[str, Any]:
     """Relative paths as percent-encoded URIs against %SRCROOT%; absolute ones as file URIs."""
     if path == "-":
         return {"uri": "-", "description": {"text": "standard input"}}
+    if path.startswith("("):
+        from pat_scan.sources.history import MESSAGE_PATH
+
+        if path == MESSAGE_PATH:  # not a file in the source tree: no base
+            return {"uri": quote(path), "description": {"text": "a commit message"}}
     if Path(path).is_absolute():
         return {"uri": Path(path).as_uri()}
     return {"uri": quote(path, safe="/"), "uriBaseId": SRCROOT}
