@@ -222,8 +222,15 @@ class History:
                     self._collect(task(chunk_ids), progress)
                 return
             import multiprocessing
+            import signal
 
-            pool = multiprocessing.Pool(jobs, history.init_worker, (self.matcher.rules,))
+            # Ctrl-C waits until the pool exists (and workers inherit the block until they
+            # ignore it): an interrupt in the middle of creating it would leave it unstoppable.
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+            try:
+                pool = multiprocessing.Pool(jobs, history.init_worker, (self.matcher.rules,))
+            finally:
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
             try:
                 for chunk in pool.imap_unordered(task, work):
                     self._collect(chunk, progress)

@@ -66,6 +66,7 @@ def init_worker(rules: Sequence[Rule]) -> None:
     from pat_scan import engine
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked while forking
     global _matcher
     _matcher = engine.create(rules)
 
