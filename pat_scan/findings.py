@@ -29,6 +29,7 @@ class Finding(NamedTuple):
     line_text: str  # the whole first line, for inline allow markers
     suppressed: str | None = None
     commit: dict[str, str] | None = None  # history scans: sha, author, date
+    note: str | None = None  # where inside the file: 'base64', 'cell 3, line 2', ...
 
     @property
     def fingerprint(self) -> str:
@@ -48,9 +49,18 @@ def redact(secret: str) -> str:
     return secret[:keep] + "…"
 
 
-def from_match(match: Match, data: bytes, path: str) -> Finding:
-    line, column, line_start = locate(data, match.start)
-    end_line, end_column, _ = locate(data, match.end)
+def from_match(
+    match: Match,
+    data: bytes,
+    path: str,
+    span: tuple[int, int] | None = None,
+    note: str | None = None,
+) -> Finding:
+    """A finding at the match, or at `span` of `data` when the match was made in a decoded or
+    extracted view of it (then `note` says which)."""
+    start, end = span or (match.start, match.end)
+    line, column, line_start = locate(data, start)
+    end_line, end_column, _ = locate(data, end)
     line_end = data.find(b"\n", line_start)
     line_text = data[line_start : len(data) if line_end == -1 else line_end]
     return Finding(
@@ -64,6 +74,7 @@ def from_match(match: Match, data: bytes, path: str) -> Finding:
         confidence=match.confidence,
         line_text=line_text.decode("utf-8", "replace"),
         suppressed=match.suppressed,
+        note=note,
     )
 
 

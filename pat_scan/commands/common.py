@@ -7,7 +7,7 @@ import argparse
 import contextlib
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -17,6 +17,7 @@ from pat_scan.config import Config
 from pat_scan.engine import Matcher
 from pat_scan.errors import UsageError
 from pat_scan.reporters import Report, writer
+from pat_scan.rules import Rule
 from pat_scan.scan import Policy, Result
 
 
@@ -83,7 +84,9 @@ def finish(
         result.findings, baselined, used = baseline.split(result.findings, loaded, prepared.root)
         result.suppressed.extend(baselined)
         result.stale = baseline.stale(loaded, used, stale_scope)
-    code = emit(args, result, prepared.policy, kind)
+    # SARIF lists every active rule; other formats do without, so the hook stays lazy.
+    rules = prepared.matcher.rules if args.format == "sarif" else ()
+    code = emit(args, result, prepared.policy, kind, rules)
     if result.stale and getattr(args, "fail_on_stale_baseline", False):
         print(
             f"pat-scan: {len(result.stale)} stale baseline entr"
@@ -94,7 +97,14 @@ def finish(
     return code
 
 
-def emit(args: argparse.Namespace, result: Result, policy: Policy, kind: str) -> int:
+def emit(
+    args: argparse.Namespace,
+    result: Result,
+    policy: Policy,
+    kind: str,
+    rules: Sequence[Rule] = (),
+) -> int:
+    """Write the report; `rules` (every active rule) is needed by SARIF only."""
     with _destination(args.output) as out:
         report = Report(
             result=result,
@@ -103,6 +113,7 @@ def emit(args: argparse.Namespace, result: Result, policy: Policy, kind: str) ->
             show_suppressed=args.show_suppressed,
             color=_use_color(args.color, out),
             kind=kind,
+            rules=tuple(rules),
         )
         writer(args.format)(report, out)
     return 1 if any(policy.blocks(f) for f in result.findings) else 0

@@ -56,6 +56,8 @@ def _finding(report: Report, finding: Finding) -> dict[str, Any]:
         "redacted": report.redact,
         "fingerprint": finding.fingerprint,
     }
+    if finding.note:
+        item["note"] = finding.note  # base64, percent-encoded, or the notebook cell and line
     if finding.commit:
         item["commit"] = dict(finding.commit)
     return item

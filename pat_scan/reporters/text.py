@@ -43,7 +43,8 @@ def write(report: Report, out: TextIO) -> None:
 
 
 def _location(finding: Finding) -> str:
-    return f"{finding.path}:{finding.line}:{finding.column}:"
+    where = f"{finding.path}:{finding.line}:{finding.column}:"
+    return f"{where} ({finding.note})" if finding.note else where
 
 
 def _line(report: Report, finding: Finding, paint: _Paint) -> str:
