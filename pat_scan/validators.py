@@ -355,12 +355,16 @@ def _validate_age(secret: str) -> bool:
     return secret.startswith("AGE-SECRET-KEY-1") and _bech32_key(secret, "age-secret-key-")
 
 
+def _random_bech32_key(rng: random.Random, hrp: str) -> str:
+    data = _convert_bits(rng.randbytes(32), 8, 5, pad=True)
+    assert data is not None
+    return _bech32_encode(hrp, data)
+
+
 def _generate_age(rng: random.Random, arg: str) -> str:
     if arg:
         raise ValueError(f"age_bech32 takes no argument, got {arg!r}")
-    data = _convert_bits(rng.randbytes(32), 8, 5, pad=True)
-    assert data is not None
-    return _bech32_encode("age-secret-key-", data).upper()
+    return _random_bech32_key(rng, "age-secret-key-").upper()
 
 
 def _validate_nostr(secret: str) -> bool:
@@ -371,9 +375,7 @@ def _validate_nostr(secret: str) -> bool:
 def _generate_nostr(rng: random.Random, arg: str) -> str:
     if arg:
         raise ValueError(f"nostr_nsec takes no argument, got {arg!r}")
-    data = _convert_bits(rng.randbytes(32), 8, 5, pad=True)
-    assert data is not None
-    return _bech32_encode("nsec", data)
+    return _random_bech32_key(rng, "nsec")
 
 
 # --------------------------------------------------------------------------------------------
