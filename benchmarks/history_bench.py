@@ -1,0 +1,126 @@
+"""`pat-scan history` against Betterleaks, Kingfisher and the `git cat-file` floor on whole
+repositories: wall time and peak memory of each process (compare.py's `measure`).
+
+    python benchmarks/history_bench.py --repo /tmp/pytest-src
+    python benchmarks/history_bench.py --make-synthetic /tmp/synthetic --commits 10000
+
+The synthetic repository is written with one `git fast-import` stream: COMMITS commits over a
+few hundred files of generated Python, each commit changing one file, with a credential-shaped
+string (a fake AWS key id) every few hundred commits. The incremental row runs
+`pat-scan history --incremental` once to fill the store, then measures re-runs with nothing new.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+if __package__ in (None, ""):  # run as a script: make `benchmarks` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.compare import Tool, _packaged_binary, measure, pat_scan_command
+
+
+def make_synthetic(target: Path, commits: int, files: int, seed: int) -> None:
+    rng = random.Random(seed)
+    subprocess.run(["git", "init", "-q", str(target)], check=True)
+    contents = [_module(rng, 200) for _ in range(files)]
+    process = subprocess.Popen(["git", "fast-import", "--quiet"], cwd=target, stdin=subprocess.PIPE)
+    assert process.stdin is not None
+    for n in range(commits):
+        index = rng.randrange(files)
+        lines = contents[index].splitlines(keepends=True)
+        lines[rng.randrange(len(lines))] = f"value_{n} = {rng.random()!r}\n"
+        if n % 397 == 0:  # a fake key: AKIA + 16 characters (never a real credential)
+            fake = "AKIA" + "".join(
+                rng.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") for _ in range(16)
+            )
+            lines.append(f"aws_access_key_id = '{fake}'\n")
+        contents[index] = "".join(lines)
+        data = contents[index].encode()
+        message = f"change {n}".encode()
+        branch = "main" if n % 10 else f"topic-{n % 7}"
+        header = (
+            f"commit refs/heads/{branch}\n"
+            f"committer Bench <bench@example.invalid> {1600000000 + n * 60} +0000\n"
+            f"data {len(message)}\n"
+        ).encode()
+        start = b"from refs/heads/main\n" if branch != "main" and n > 0 else b""
+        process.stdin.write(header + message + b"\n" + start)
+        process.stdin.write(f"M 100644 inline pkg/mod_{index}.py\ndata {len(data)}\n".encode())
+        process.stdin.write(data + b"\n")
+    process.stdin.close()
+    if process.wait() != 0:
+        raise SystemExit("git fast-import failed")
+    subprocess.run(["git", "checkout", "-q", "main"], cwd=target, check=True)
+
+
+def _module(rng: random.Random, lines: int) -> str:
+    words = ["alpha", "beta", "gamma", "delta", "omega", "config", "value", "result"]
+    body = [
+        f"def {rng.choice(words)}_{i}(x):\n    return x * {rng.randint(1, 99)}\n"
+        for i in range(lines // 2)
+    ]
+    return "".join(body)
+
+
+def tools(repo: Path) -> list[Tool]:
+    found: list[Tool] = []
+    pat = [*pat_scan_command(), "history", str(repo), "--format", "json"]
+    found.append(Tool("pat-scan history", pat))
+    found.append(Tool("pat-scan history --no-commit-messages", [*pat, "--no-commit-messages"]))
+    found.append(Tool("pat-scan history --jobs 1", [*pat, "--jobs", "1"]))
+    betterleaks = _packaged_binary("betterleaks", "betterleaks")
+    if betterleaks:
+        command = [betterleaks, "git", str(repo), "--no-banner", "--redact", "--log-level", "error"]
+        found.append(Tool("betterleaks git", command))
+    kingfisher = _packaged_binary("kingfisher", "kingfisher")
+    if kingfisher:
+        command = [kingfisher, "scan", str(repo), "--no-validate", "--no-update-check"]
+        command += ["--format", "json", "--quiet"]
+        found.append(Tool("kingfisher scan", command, ok_codes=(0, 200, 205)))
+    floor = ["sh", "-c", 'git cat-file --batch-all-objects --batch > "$0"', "/tmp/floor.out"]
+    found.append(Tool("git cat-file floor", floor, ok_codes=(0,), cwd=repo))
+    return found
+
+
+def incremental(repo: Path) -> Tool:
+    command = [*pat_scan_command(), "history", str(repo), "--format", "json", "--incremental"]
+    subprocess.run(command, stdout=subprocess.DEVNULL, check=False)  # fill the store
+    return Tool("pat-scan history --incremental (nothing new)", command)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repo", type=Path, action="append", default=[])
+    parser.add_argument("--make-synthetic", type=Path, metavar="DIR")
+    parser.add_argument("--commits", type=int, default=11_200)
+    parser.add_argument("--files", type=int, default=300)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--warmup", type=int, default=1)
+    args = parser.parse_args(argv)
+    repos = list(args.repo)
+    if args.make_synthetic:
+        if not args.make_synthetic.exists():
+            make_synthetic(args.make_synthetic, args.commits, args.files, seed=1)
+        repos.append(args.make_synthetic)
+    for repo in repos:
+        print(f"\n{repo}")
+        print(f"{'tool':48} {'wall s (median)':>16} {'peak MB':>8} {'findings':>8}")
+        for tool in [*tools(repo), incremental(repo)]:
+            result = measure(tool, args.runs, args.warmup)
+            if result.error:
+                print(f"{tool.name:48} error: {result.error}")
+                continue
+            walls = sorted(result.walls) or [0.0]
+            peak = max(result.peaks, default=0) / 1e6
+            shown = "" if result.findings is None else str(result.findings)
+            print(f"{tool.name:48} {walls[len(walls) // 2]:16.2f} {peak:8.0f} {shown:>8}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
