@@ -1,0 +1,234 @@
+"""False positives on real code: scan popular open-source packages, count findings per 100 MB.
+
+    python benchmarks/realcode.py [--tree DIR] [--npm DIR] [--show N] [--min-confidence medium]
+                                  [--no-betterleaks] [--json]
+
+By default the tree is the running interpreter's site-packages (sysconfig purelib: a hundred or
+more popular packages, their tests and data files), scanned in place with
+`pat-scan scan --no-git --format json` after copying it to --workdir (betterleaks skips any
+path with site-packages/ or node_modules/ in it; --in-place scans where it is). `--npm DIR` adds a node_modules tree (for example after
+`npm install --prefix /tmp/npmtree express react lodash ...`; never commit it). Findings are
+reported per 100 MB scanned at the chosen confidence (default: medium, pat-scan's default), by
+rule, and `--show N` lists N sample findings (path:line rule, redacted) to review. betterleaks,
+when its PyPI wrapper is installed, scans the same trees (`betterleaks fs DIR --no-banner --redact
+--log-level error -o -`) and its count is printed for comparison.
+
+Almost everything found in such a tree is a false positive (libraries do not ship live
+credentials), but not quite: test suites ship real private keys and certificates made for the
+tests (for example `tests/*.pem`). Those are real keys, published with the package, and pat-scan
+reports them on purpose: a scanner cannot tell a key nobody relies on from one somebody deployed.
+They are counted separately under `test-fixture keys` (a private-key rule in a test folder), so
+the remaining rate is the one to drive down. Findings below --min-confidence (pat-scan reports low
+ones too, without failing on them) are left out of the counts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import sysconfig
+import time
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+if __package__ in (None, ""):  # run as a script: make `benchmarks` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.compare import _packaged_binary, _script, pat_scan_command  # noqa: E402
+
+_KEY_RULES = ("private-key", "putty-private-key", "pgp-private-key", "age-secret-key")
+_TEST_PARTS = {"test", "tests", "testing", "testdata", "test_data", "fixtures", "__tests__", "spec"}
+
+
+_ORDER = {"low": 0, "medium": 1, "high": 2}
+
+
+def copy_tree(source: Path, workdir: Path) -> Path:
+    """A copy of `source` under a neutral name: betterleaks (like gitleaks) allow-lists any path
+    containing site-packages/ or node_modules/, which would make the comparison meaningless."""
+    import shutil
+
+    target = workdir / ("npm-packages" if source.name == "node_modules" else "python-packages")
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(
+        source, target, symlinks=True, ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
+    )
+    return target
+
+
+def tree_bytes(root: Path) -> int:
+    total = 0
+    for path in root.rglob("*"):
+        try:
+            if path.is_file() and not path.is_symlink():
+                total += path.stat().st_size
+        except OSError:
+            pass
+    return total
+
+
+def run_pat_scan(root: Path, min_confidence: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    command = [
+        *pat_scan_command(),
+        "scan",
+        "--no-git",
+        "--format",
+        "json",
+        "--min-confidence",
+        min_confidence,
+        "--max-file-size",
+        "10MB",
+        "--config",
+        str(_empty_config()),
+        ".",
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, check=False, cwd=root)
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"pat-scan failed ({done.returncode}): {done.stderr.strip()[:500]}")
+    report = json.loads(done.stdout)
+    return report.get("findings", []), report.get("stats", {})
+
+
+def _empty_config() -> Path:
+    """A config with no excludes, so the scanned tree's own .pat-scan.yaml cannot hide anything."""
+    path = Path("/tmp/pat-scan-realcode.yaml")
+    path.write_text("exclude: []\n", encoding="utf-8")
+    return path
+
+
+def run_betterleaks(root: Path) -> int | None:
+    binary = _packaged_binary("betterleaks", "betterleaks") or _script("betterleaks")
+    if binary is None:
+        return None
+    command = [binary, "fs", str(root), "--no-banner", "--redact", "--log-level", "error"]
+    done = subprocess.run([*command, "-o", "-"], capture_output=True, text=True, check=False)
+    text = done.stdout.strip()
+    if not text:
+        return 0
+    try:
+        parsed = json.loads(text)
+    except json.JSONDecodeError:
+        return sum(1 for line in text.splitlines() if line.strip().startswith("{"))
+    return len(parsed) if isinstance(parsed, list) else len(parsed.get("findings", []))
+
+
+def is_test_fixture_key(finding: dict[str, Any]) -> bool:
+    rule = str(finding.get("rule_id") or finding.get("rule") or "")
+    path = Path(str(finding.get("path", "")))
+    in_tests = any(part.lower() in _TEST_PARTS for part in path.parts)
+    return in_tests and any(rule.startswith(prefix) for prefix in _KEY_RULES)
+
+
+def describe(finding: dict[str, Any], root: Path) -> str:
+    path = str(finding.get("path", "?"))
+    try:
+        path = str(Path(path).relative_to(root))
+    except ValueError:
+        pass
+    rule = finding.get("rule_id") or finding.get("rule") or "?"
+    secret = str(finding.get("secret") or finding.get("match") or "")
+    return f"{path}:{finding.get('line', '?')} {rule} [{finding.get('confidence', '?')}] {secret[:40]}"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--tree", type=Path, action="append", help="tree to scan (repeatable)")
+    parser.add_argument("--npm", type=Path, help="a node_modules tree to scan as well")
+    parser.add_argument("--show", type=int, default=0, help="list N sample findings")
+    parser.add_argument("--min-confidence", default="medium", choices=("high", "medium", "low"))
+    parser.add_argument("--no-betterleaks", action="store_true")
+    parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        default=Path("/tmp/pat-scan-realcode"),
+        help="where the trees are copied (default: /tmp/pat-scan-realcode)",
+    )
+    parser.add_argument(
+        "--in-place", action="store_true", help="scan the trees where they are (no copy)"
+    )
+    args = parser.parse_args(argv)
+
+    trees = args.tree or [Path(sysconfig.get_paths()["purelib"])]
+    if args.npm:
+        trees.append(args.npm)
+    summary: dict[str, Any] = {"trees": [], "min_confidence": args.min_confidence}
+    shown: list[str] = []
+    for source in trees:
+        source = source.resolve()
+        if args.in_place:
+            root = source
+        else:
+            args.workdir.mkdir(parents=True, exist_ok=True)
+            root = copy_tree(source, args.workdir)
+        size = tree_bytes(root)
+        started = time.perf_counter()
+        findings, stats = run_pat_scan(root, args.min_confidence)
+        findings = [
+            f
+            for f in findings
+            if _ORDER.get(str(f.get("confidence")), 0) >= _ORDER[args.min_confidence]
+        ]
+        seconds = time.perf_counter() - started
+        fixtures = [f for f in findings if is_test_fixture_key(f)]
+        others = [f for f in findings if not is_test_fixture_key(f)]
+        megabytes = size / 1e6
+        by_rule = Counter(str(f.get("rule_id") or f.get("rule")) for f in others)
+        betterleaks = None if args.no_betterleaks else run_betterleaks(root)
+        row = {
+            "tree": str(source),
+            "scanned_as": str(root),
+            "megabytes": round(megabytes, 1),
+            "files_scanned": stats.get("files_scanned"),
+            "seconds": round(seconds, 1),
+            "findings": len(findings),
+            "test_fixture_keys": len(fixtures),
+            "other_findings": len(others),
+            "other_per_100mb": round(len(others) / megabytes * 100, 2) if megabytes else 0.0,
+            "all_per_100mb": round(len(findings) / megabytes * 100, 2) if megabytes else 0.0,
+            "by_rule": dict(by_rule.most_common()),
+            "betterleaks_findings": betterleaks,
+            "betterleaks_per_100mb": (
+                round(betterleaks / megabytes * 100, 2)
+                if betterleaks is not None and megabytes
+                else None
+            ),
+        }
+        summary["trees"].append(row)
+        shown.extend(describe(f, root) for f in others[: max(args.show - len(shown), 0)])
+        if len(shown) < args.show:
+            shown.extend(describe(f, root) for f in fixtures[: args.show - len(shown)])
+
+    if args.json:
+        print(json.dumps(summary, indent=2))
+        return 0
+    for row in summary["trees"]:
+        print(f"{row['tree']}: {row['megabytes']} MB, {row['files_scanned']} files, {row['seconds']} s")
+        print(
+            f"  pat-scan (>= {args.min_confidence}): {row['findings']} findings, "
+            f"{row['all_per_100mb']} per 100 MB; test-fixture keys {row['test_fixture_keys']}; "
+            f"other {row['other_findings']} ({row['other_per_100mb']} per 100 MB)"
+        )
+        for rule, count in row["by_rule"].items():
+            print(f"    {rule:<40} {count}")
+        if row["betterleaks_findings"] is not None:
+            print(
+                f"  betterleaks: {row['betterleaks_findings']} findings, "
+                f"{row['betterleaks_per_100mb']} per 100 MB"
+            )
+        else:
+            print("  betterleaks: not installed")
+    if shown:
+        print("\nsample findings (redacted):")
+        for line in shown:
+            print(f"  {line}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
