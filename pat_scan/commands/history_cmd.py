@@ -212,7 +212,7 @@ class History:
 
         jobs = self.args.jobs or len(os.sched_getaffinity(0))
         size = max(200, min(2000, len(ids) // (max(jobs, 1) * 8) or 1))
-        work = history.chunks(ids, size)
+        work = history.chunks([(oid, self.names.get(oid, "")) for oid in ids], size)
         task = functools.partial(history.scan_chunk, str(self.root), max_size=self.max_size)
         progress = Progress(len(ids))
         try:

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from pat_scan import findings, git
+from pat_scan import git
 from pat_scan.engine import Matcher
 from pat_scan.findings import Finding
 from pat_scan.rules import Rule
@@ -50,7 +50,7 @@ def plan(root: Path, revisions: Sequence[str]) -> Iterator[tuple[str, str]]:
     return git.history_blobs(root, revisions)
 
 
-def chunks(ids: Sequence[str], size: int) -> list[list[str]]:
+def chunks(ids: Sequence[tuple[str, str]], size: int) -> list[list[tuple[str, str]]]:
     return [list(ids[start : start + size]) for start in range(0, len(ids), size)]
 
 
@@ -77,14 +77,18 @@ def use_matcher(matcher: Matcher) -> None:
     _matcher = matcher
 
 
-def scan_chunk(root: str, ids: list[str], max_size: int) -> Chunk:
+def scan_chunk(root: str, work: list[tuple[str, str]], max_size: int) -> Chunk:
+    """Scan (blob id, path) pairs; the path decides path-limited rules and notebook handling."""
+    from pat_scan.scan import scan_bytes
+
     assert _matcher is not None, "init_worker or use_matcher first"
-    scan = _matcher.scan
+    matcher = _matcher
     objects = bytes_read = files = bytes_scanned = 0
     skipped: Counter[str] = Counter()
     found: list[tuple[str, list[Finding]]] = []
     scanned: list[tuple[str, str | None]] = []
-    for oid, kind, size, data in git.iter_blobs(Path(root), ids, max_size):
+    names = dict(work)
+    for oid, kind, size, data in git.iter_blobs(Path(root), names, max_size):
         if kind != "blob":  # a tag or commit named on the command line
             continue
         objects += 1
@@ -96,9 +100,9 @@ def scan_chunk(root: str, ids: list[str], max_size: int) -> Chunk:
             continue
         files += 1
         bytes_scanned += size
-        matches = scan(data)
-        if matches:
-            found.append((oid, [findings.from_match(m, data, "") for m in matches]))
+        hits = scan_bytes(matcher, data, names.get(oid, ""))
+        if hits:
+            found.append((oid, hits))
     return Chunk(objects, bytes_read, files, bytes_scanned, dict(skipped), found, scanned)
 
 
@@ -131,5 +135,6 @@ def _commit(header: list[str], added: list[tuple[str, str]]) -> Commit:
 
 
 def scan_message(matcher: Matcher, commit: Commit) -> list[Finding]:
-    data = commit.message.encode()
-    return [findings.from_match(m, data, MESSAGE_PATH) for m in matcher.scan(data)]
+    from pat_scan.scan import scan_bytes
+
+    return scan_bytes(matcher, commit.message.encode(), MESSAGE_PATH)
