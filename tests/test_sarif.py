@@ -414,7 +414,7 @@ def every_rule_document() -> tuple[dict[str, Any], list[str]]:
         example = expanded(rule)[0][0]
         found = [
             f
-            for f in scan_bytes(matcher, example.text.encode(), f"examples/{rule.id}.txt")
+            for f in scan_bytes(matcher, example.text.encode(), f"{rule.id}/{example.path}")
             if f.rule.id == rule.id
         ]
         findings += found
