@@ -6,7 +6,8 @@
 By default the tree is the running interpreter's site-packages (sysconfig purelib: a hundred or
 more popular packages, their tests and data files), scanned in place with
 `pat-scan scan --no-git --format json` after copying it to --workdir (betterleaks skips any
-path with site-packages/ or node_modules/ in it; --in-place scans where it is). `--npm DIR` adds a node_modules tree (for example after
+path with site-packages/ or node_modules/ in it; --in-place scans where it is). `--npm DIR`
+adds a node_modules tree (for example after
 `npm install --prefix /tmp/npmtree express react lodash ...`; never commit it). Findings are
 reported per 100 MB scanned at the chosen confidence (default: medium, pat-scan's default), by
 rule, and `--show N` lists N sample findings (path:line rule, redacted) to review. betterleaks,
@@ -38,7 +39,9 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: make `benchmarks` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.compare import _packaged_binary, _script, pat_scan_command  # noqa: E402
+import contextlib
+
+from benchmarks.compare import _packaged_binary, _script, pat_scan_command
 
 _KEY_RULES = ("private-key", "putty-private-key", "pgp-private-key", "age-secret-key")
 _TEST_PARTS = {"test", "tests", "testing", "testdata", "test_data", "fixtures", "__tests__", "spec"}
@@ -126,13 +129,12 @@ def is_test_fixture_key(finding: dict[str, Any]) -> bool:
 
 def describe(finding: dict[str, Any], root: Path) -> str:
     path = str(finding.get("path", "?"))
-    try:
+    with contextlib.suppress(ValueError):
         path = str(Path(path).relative_to(root))
-    except ValueError:
-        pass
     rule = finding.get("rule_id") or finding.get("rule") or "?"
     secret = str(finding.get("secret") or finding.get("match") or "")
-    return f"{path}:{finding.get('line', '?')} {rule} [{finding.get('confidence', '?')}] {secret[:40]}"
+    confidence = finding.get("confidence", "?")
+    return f"{path}:{finding.get('line', '?')} {rule} [{confidence}] {secret[:40]}"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -208,7 +210,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(json.dumps(summary, indent=2))
         return 0
     for row in summary["trees"]:
-        print(f"{row['tree']}: {row['megabytes']} MB, {row['files_scanned']} files, {row['seconds']} s")
+        size = f"{row['megabytes']} MB, {row['files_scanned']} files"
+        print(f"{row['tree']}: {size}, {row['seconds']} s")
         print(
             f"  pat-scan (>= {args.min_confidence}): {row['findings']} findings, "
             f"{row['all_per_100mb']} per 100 MB; test-fixture keys {row['test_fixture_keys']}; "

@@ -87,14 +87,15 @@ def root_relative(path: str, root: Path) -> str:
 
 
 def split(
-    findings: Sequence[Finding], baseline: Baseline, root: Path
+    findings: Sequence[Finding], baseline: Baseline, root: Path, rooted: bool = False
 ) -> tuple[list[Finding], list[Finding], set[Entry]]:
-    """(still reported, suppressed as baselined, entries that matched something)."""
+    """(still reported, suppressed as baselined, entries that matched something). `rooted`:
+    the findings' paths are already relative to the repository root (history)."""
     reported: list[Finding] = []
     baselined: list[Finding] = []
     used: set[Entry] = set()
     for finding in findings:
-        path = root_relative(finding.path, root)
+        path = finding.path if rooted else root_relative(finding.path, root)
         hits = [
             e for e in baseline.entries if e.matches(finding.rule.id, finding.fingerprint, path)
         ]

@@ -30,10 +30,13 @@ class Finding(NamedTuple):
     suppressed: str | None = None
     commit: dict[str, str] | None = None  # history scans: sha, author, date
     note: str | None = None  # where inside the file: 'base64', 'cell 3, line 2', ...
+    # A finding re-read from the history store keeps its fingerprint but never its secret:
+    # `stored` is that fingerprint, and `secret` then holds only the redacted preview.
+    stored: str | None = None
 
     @property
     def fingerprint(self) -> str:
-        return identity(self.rule.id, self.secret)
+        return self.stored or identity(self.rule.id, self.secret)
 
     def __repr__(self) -> str:  # never the secret, not even in a traceback
         return f"Finding({self.rule.id!r}, {self.path!r}, {self.line}, {redact(self.secret)!r})"

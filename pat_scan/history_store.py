@@ -14,7 +14,7 @@ import hashlib
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from pat_scan.findings import Finding, redact
 from pat_scan.rules import Rule
@@ -174,41 +174,18 @@ def _files(path: Path) -> Iterator[Path]:
         yield path.with_name(path.name + suffix)
 
 
-class StoredFinding(Finding):
-    """A finding rebuilt from the store: its `secret` is only a stand-in that redacts to the
-    stored prefix, and its fingerprint is the stored one (the secret itself is never kept)."""
-
-    # No __slots__: the instance dict carries the stored fingerprint.
-
-    @property
-    def fingerprint(self) -> str:
-        value: str = self.__dict__["stored_fingerprint"]
-        return value
-
-    def _replace(self, **changes: Any) -> StoredFinding:
-        copy = super()._replace(**changes)
-        copy.__dict__.update(self.__dict__)
-        return copy
-
-
-def rebuild(row: Stored, rule: Rule, path: str) -> StoredFinding:
-    finding = StoredFinding(
+def rebuild(row: Stored, rule: Rule, path: str) -> Finding:
+    """A finding from the store: its fingerprint, and only the redacted preview of its secret."""
+    return Finding(
         rule=rule,
         path=path,
         line=row.line,
         column=row.column,
         end_line=row.end_line,
         end_column=row.end_column,
-        secret=stand_in(row.prefix),
+        secret=row.prefix + "…",
         confidence=row.confidence,
         line_text="",
         suppressed=row.suppressed,
+        stored=row.fingerprint,
     )
-    finding.__dict__["stored_fingerprint"] = row.fingerprint
-    return finding
-
-
-def stand_in(prefix: str) -> str:
-    """A string `redact` shortens to exactly `prefix` + '…' (it keeps len // 5, at most 6)."""
-    keep = len(prefix)
-    return prefix + "…" * (24 if keep >= 6 else 4 * keep)

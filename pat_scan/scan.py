@@ -49,7 +49,7 @@ class Policy(NamedTuple):
 
 
 class Result:
-    __slots__ = ("findings", "paths", "stale", "stats", "suppressed")
+    __slots__ = ("findings", "paths", "rooted", "stale", "stats", "suppressed")
 
     def __init__(self) -> None:
         self.findings: list[Finding] = []
@@ -57,6 +57,7 @@ class Result:
         self.stats = Stats()
         self.paths: list[str] = []  # every path scanned, as displayed
         self.stale: list[Entry] = []  # baseline entries that matched nothing
+        self.rooted = False  # paths are relative to the repository root (history), not the cwd
 
 
 def load_rules(config: Config, selection: Selection) -> list[Rule]:

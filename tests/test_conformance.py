@@ -121,8 +121,6 @@ def test_provider_rules_do_not_report_their_providers_negatives() -> None:
         for rule_id in rules:
             hard[(record["provider"], rule_id)] += 1
     unexpected = {
-        key: count
-        for key, count in hard.items()
-        if count > DISPUTED.get(key, (0, ""))[0]
+        key: count for key, count in hard.items() if count > DISPUTED.get(key, (0, ""))[0]
     }
     assert not unexpected, f"provider rules report their providers' negatives: {unexpected}"

@@ -263,3 +263,13 @@ def test_run_as_process(repo: Path) -> None:
     result = run_process("history", "--format", "json", cwd=repo)
     assert result.code == 1
     assert result.err == ""  # not a terminal: no progress line
+
+
+def test_history_honours_the_baseline(repo: Path, cli: Any) -> None:
+    (repo / "app.py").write_text(f"T = '{token(seed=41)}'\n")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "secret")
+    assert cli("baseline", "create", cwd=repo).code == 0
+    result = cli("history", ".", "--format", "json", "--show-suppressed", cwd=repo)
+    assert result.code == 0, result.out
+    assert [s["reason"] for s in result.json()["suppressed"]] == ["baseline"]

@@ -81,7 +81,9 @@ def finish(
         from pat_scan import baseline
 
         loaded = baseline.load(prepared.baseline_path)
-        result.findings, baselined, used = baseline.split(result.findings, loaded, prepared.root)
+        result.findings, baselined, used = baseline.split(
+            result.findings, loaded, prepared.root, result.rooted
+        )
         result.suppressed.extend(baselined)
         result.stale = baseline.stale(loaded, used, stale_scope)
     # SARIF lists every active rule; other formats do without, so the hook stays lazy.

@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from pat_scan import git, scan
-    from pat_scan.commands.common import Prepared, emit
+    from pat_scan.commands.common import Prepared, finish
     from pat_scan.errors import UsageError
     from pat_scan.sources import DEFAULT_MAX_FILE_SIZE
 
@@ -76,18 +76,19 @@ def run(args: argparse.Namespace) -> int:
         import sys
 
         print(f"pat-scan: {repo}: no commits to scan", file=sys.stderr)
-        return emit(args, scan.Result(), prepared.policy, "history")
+        return finish(args, prepared, scan.Result(), "history", stale_scope=set())
     max_size = args.max_file_size or prepared.config.max_file_size or DEFAULT_MAX_FILE_SIZE
     history = History(args, prepared, root, common_dir, revisions, max_size)
     try:
         history.run()
     except KeyboardInterrupt:
         history.interrupted()
-        emit(args, history.result(), prepared.policy, "history")
+        finish(args, prepared, history.result(), "history", stale_scope=set())
         return 130
     finally:
         history.close()
-    return emit(args, history.result(), prepared.policy, "history")
+    # Entries are judged stale only by scans of the work tree: history keeps old versions.
+    return finish(args, prepared, history.result(), "history", stale_scope=set())
 
 
 def _targets(args: argparse.Namespace) -> tuple[str, list[str]]:
@@ -326,6 +327,7 @@ class History:
 
         result = scan.Result()
         result.stats = self.stats
+        result.rooted = True
         head = git.tree_blob_ids(self.root, "HEAD") if self.complete else set()
         sources = [*self.blob_findings.items(), *self.message_findings.items()]
         result.findings = self._unique(sources, head, suppressed=False)

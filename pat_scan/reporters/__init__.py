@@ -23,6 +23,8 @@ class Report(NamedTuple):
     rules: tuple[Rule, ...] = ()  # the active rules; SARIF lists them all
 
     def shown_secret(self, finding: Finding) -> str:
+        if finding.stored:  # only the redacted preview was kept
+            return finding.secret
         return redact(finding.secret) if self.redact else finding.secret
 
 

@@ -260,7 +260,8 @@ def _level(report: Report, finding: Finding) -> str:
 
 def _message(finding: Finding) -> str:
     # Always the redacted prefix: SARIF is uploaded, even when the user chose --redact none.
-    text = f"{finding.rule.name}: {redact(finding.secret)} ({finding.confidence} confidence"
+    preview = finding.secret if finding.stored else redact(finding.secret)
+    text = f"{finding.rule.name}: {preview} ({finding.confidence} confidence"
     sha = (finding.commit or {}).get("sha")
     text += f", in commit {sha[:12]})" if sha else ")"
     return text
