@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import os
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -81,6 +83,91 @@ def create_matcher(rules: Sequence[Rule]) -> Matcher:
 
 def scan_blobs(blobs: Iterable[Blob], matcher: Matcher, config: Config) -> Result:
     return scan_entries(((blob, None) for blob in blobs), matcher, config)
+
+
+# A tree this large is worth a second process (each worker loads the engine: ~50 ms).
+PARALLEL_BYTES = 4 * 1024 * 1024
+PARALLEL_FILES = 200
+_CHUNK_FILES = 64
+
+
+def scan_files(
+    listing: Sequence[tuple[str, Path]], matcher: Matcher, config: Config, max_size: int
+) -> Result:
+    """Scan listed files, in worker processes when the tree is large; the same result, in the
+    same order, either way."""
+    from pat_scan import parallel
+
+    excluded = config.excluder()
+    wanted = [(display, str(real)) for display, real in listing if not excluded(display)]
+    chunks = [wanted[i : i + _CHUNK_FILES] for i in range(0, len(wanted), _CHUNK_FILES)]
+    work = functools.partial(scan_file_chunk, max_size=max_size)
+    result = Result()
+    if len(wanted) < len(listing):
+        result.stats.skipped["excluded"] = len(listing) - len(wanted)
+    candidates: list[Finding] = []
+    workers = parallel.jobs()
+    if workers > 1 and _large(wanted):
+        with parallel.pool(workers, matcher.rules) as pool:
+            parts = list(pool.imap(work, chunks))
+    else:
+        parallel.use_matcher(matcher)
+        parts = [work(chunk) for chunk in chunks]
+    for part in parts:
+        _merge(result, part)
+        candidates.extend(part.findings)
+    allowlist = suppress.Allowlist(config.allow, config.stopwords)
+    result.findings, result.suppressed = suppress.apply(candidates, allowlist)
+    return result
+
+
+class _Part(NamedTuple):
+    findings: list[Finding]
+    files: int
+    bytes: int
+    skipped: dict[str, int]
+    paths: list[str]
+
+
+def scan_file_chunk(chunk: Sequence[tuple[str, str]], max_size: int) -> _Part:
+    """Read and scan some files with this process's engine (run in a worker, or in place)."""
+    from pat_scan import parallel
+    from pat_scan.sources import files
+
+    matcher = parallel.matcher()
+    found: list[Finding] = []
+    skipped: Counter[str] = Counter()
+    paths: list[str] = []
+    size = 0
+    for blob in files.read_all(((display, Path(real)) for display, real in chunk), max_size):
+        if blob.skipped:
+            skipped[blob.skipped] += 1
+            continue
+        paths.append(blob.path)
+        size += len(blob.data)
+        found.extend(scan_bytes(matcher, blob.data, blob.path))
+    return _Part(found, len(paths), size, dict(skipped), paths)
+
+
+def _merge(result: Result, part: _Part) -> None:
+    result.stats.files += part.files
+    result.stats.bytes += part.bytes
+    result.stats.skipped.update(part.skipped)
+    result.paths.extend(part.paths)
+
+
+def _large(files: Sequence[tuple[str, str]]) -> bool:
+    if len(files) < PARALLEL_FILES:
+        return False
+    total = 0
+    for _, real in files:
+        try:
+            total += os.stat(real).st_size
+        except OSError:
+            continue
+        if total >= PARALLEL_BYTES:
+            return True
+    return False
 
 
 def scan_entries(

@@ -229,3 +229,20 @@ def test_interrupt_exits_130(tmp_path: Path) -> None:
     _, err = process.communicate(timeout=30)
     assert process.returncode == 130
     assert err.strip() == "pat-scan: interrupted"
+
+
+def test_large_trees_scan_in_parallel_with_the_same_result(
+    tmp_path: Path, cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from benchmarks.corpus import write_tree
+    from pat_scan import parallel, scan
+
+    corpus = write_tree(tmp_path / "tree", 6, files=260, seed=11)
+    assert parallel.jobs() > 1 or pytest.skip("one processor: the pool is never used")
+    parallel_run = cli("scan", "--no-git", "--format", "json", str(tmp_path / "tree"))
+    monkeypatch.setattr(scan, "PARALLEL_FILES", 10**9)  # force the in-process path
+    serial_run = cli("scan", "--no-git", "--format", "json", str(tmp_path / "tree"))
+    assert parallel_run.out == serial_run.out
+    found = parallel_run.json()["findings"]
+    assert len(found) >= len(corpus.planted) > 0
+    assert parallel_run.json()["stats"]["files_scanned"] == 260

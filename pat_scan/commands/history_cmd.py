@@ -209,36 +209,23 @@ class History:
     def _scan_blobs(self, ids: list[str]) -> None:
         import functools
 
+        from pat_scan import parallel
         from pat_scan.sources import history
 
-        jobs = self.args.jobs or len(os.sched_getaffinity(0))
+        jobs = self.args.jobs or parallel.jobs()
         size = max(200, min(2000, len(ids) // (max(jobs, 1) * 8) or 1))
         work = history.chunks([(oid, self.names.get(oid, "")) for oid in ids], size)
         task = functools.partial(history.scan_chunk, str(self.root), max_size=self.max_size)
         progress = Progress(len(ids))
         try:
             if jobs <= 1 or len(ids) < SERIAL_BELOW:
-                history.use_matcher(self.matcher)
+                parallel.use_matcher(self.matcher)
                 for chunk_ids in work:
                     self._collect(task(chunk_ids), progress)
                 return
-            import multiprocessing
-            import signal
-
-            # Ctrl-C waits until the pool exists (and workers inherit the block until they
-            # ignore it): an interrupt in the middle of creating it would leave it unstoppable.
-            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-            try:
-                pool = multiprocessing.Pool(jobs, history.init_worker, (self.matcher.rules,))
-            finally:
-                signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-            try:
+            with parallel.pool(jobs, self.matcher.rules) as pool:
                 for chunk in pool.imap_unordered(task, work):
                     self._collect(chunk, progress)
-                pool.close()
-            finally:
-                pool.terminate()
-                pool.join()
         finally:
             progress.done()
 

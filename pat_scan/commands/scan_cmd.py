@@ -69,12 +69,9 @@ def collect(args: argparse.Namespace) -> tuple[Prepared, Result]:
     config = prepared.config
     max_size = args.max_file_size or config.max_file_size or DEFAULT_MAX_FILE_SIZE
     if args.paths == ["-"]:
-        blobs = iter([files.stdin_blob(max_size)])
-    else:
-        blobs = files.blobs(
-            args.paths, use_git=not args.no_git, max_size=max_size, excluded=config.excluder()
-        )
-    return prepared, scan.scan_blobs(blobs, prepared.matcher, config)
+        return prepared, scan.scan_blobs([files.stdin_blob(max_size)], prepared.matcher, config)
+    listing = files.listing(args.paths, use_git=not args.no_git)
+    return prepared, scan.scan_files(listing, prepared.matcher, config, max_size)
 
 
 def _scanned(result: Result, prepared: Prepared) -> set[str]:

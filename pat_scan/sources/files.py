@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import stat
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from pat_scan import git
@@ -18,7 +18,18 @@ Excluded = Callable[[str], bool]
 def blobs(
     paths: Sequence[str], *, use_git: bool, max_size: int, excluded: Excluded
 ) -> Iterator[Blob]:
-    for display, real in _files(paths, use_git):
+    return read_all(listing(paths, use_git), max_size, excluded)
+
+
+def listing(paths: Sequence[str], use_git: bool) -> list[tuple[str, Path]]:
+    """(display path, file) for every file the paths name, directories expanded."""
+    return list(_files(paths, use_git))
+
+
+def read_all(
+    files: Iterable[tuple[str, Path]], max_size: int, excluded: Excluded = lambda _: False
+) -> Iterator[Blob]:
+    for display, real in files:
         if excluded(display):
             yield Blob(display, skipped="excluded")  # counted, so a summary never hides it
         else:

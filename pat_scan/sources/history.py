@@ -14,10 +14,9 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from pat_scan import git
+from pat_scan import git, parallel
 from pat_scan.engine import Matcher
 from pat_scan.findings import Finding
-from pat_scan.rules import Rule
 from pat_scan.sources import classify
 
 MESSAGE_PATH = "(commit message)"  # the path shown for a finding in a commit message
@@ -54,35 +53,11 @@ def chunks(ids: Sequence[tuple[str, str]], size: int) -> list[list[tuple[str, st
     return [list(ids[start : start + size]) for start in range(0, len(ids), size)]
 
 
-# Worker state: one engine per process, built once by `init_worker`.
-_matcher: Matcher | None = None
-
-
-def init_worker(rules: Sequence[Rule]) -> None:
-    """Pool initializer: ignore Ctrl-C (the parent stops the pool and reports) and build the
-    engine; the Hyperscan database is already in the on-disk cache, so this is a load."""
-    import signal
-
-    from pat_scan import engine
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked while forking
-    global _matcher
-    _matcher = engine.create(rules)
-
-
-def use_matcher(matcher: Matcher) -> None:
-    """Serial mode: scan in this process with the caller's engine."""
-    global _matcher
-    _matcher = matcher
-
-
 def scan_chunk(root: str, work: list[tuple[str, str]], max_size: int) -> Chunk:
     """Scan (blob id, path) pairs; the path decides path-limited rules and notebook handling."""
     from pat_scan.scan import scan_bytes
 
-    assert _matcher is not None, "init_worker or use_matcher first"
-    matcher = _matcher
+    matcher = parallel.matcher()
     objects = bytes_read = files = bytes_scanned = 0
     skipped: Counter[str] = Counter()
     found: list[tuple[str, list[Finding]]] = []
