@@ -18,6 +18,15 @@ def run(args: Sequence[str], cwd: str | os.PathLike[str] | None = None) -> bytes
     return run_with_input(args, None, cwd)
 
 
+# When one of these is set, git decides where the repository is: ask it.
+_LOCATION_VARIABLES = (
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_CEILING_DIRECTORIES",
+    "GIT_DISCOVERY_ACROSS_FILESYSTEM",
+)
+
+
 def split_z(output: bytes) -> list[str]:
     return [os.fsdecode(item) for item in output.split(b"\0") if item]
 
@@ -25,6 +34,15 @@ def split_z(output: bytes) -> list[str]:
 def toplevel(path: str | os.PathLike[str]) -> Path | None:
     """The work tree root containing `path`, or None outside any work tree."""
     folder = Path(path) if Path(path).is_dir() else Path(path).parent
+    if not any(name in os.environ for name in _LOCATION_VARIABLES):
+        # The usual case, without starting git (the hook's budget): the nearest folder holding
+        # `.git` (a directory, or a file in worktrees and submodules).
+        for candidate in (folder.resolve(), *folder.resolve().parents):
+            if (candidate / ".git").exists():
+                return candidate
+            if (candidate / "HEAD").is_file() and (candidate / "objects").is_dir():
+                return None  # inside a bare repository or a .git directory: no work tree
+        return None
     try:
         out = run(("rev-parse", "--show-toplevel"), cwd=folder or ".")
     except GitError:
