@@ -108,17 +108,25 @@ def load(
     extra: Sequence[str | os.PathLike[str]] = (),
     *,
     builtin: bool = True,
+    examples: bool = True,
 ) -> list[Rule]:
-    """Load the built-in packs (unless `builtin` is false) and `extra` packs, validated."""
+    """Load the built-in packs (unless `builtin` is false) and `extra` packs, validated.
+
+    Without `examples` the rules come without their examples, from a cache entry half the
+    size: scanning never needs them, and the hook reads this entry on every commit.
+    """
     paths = (builtin_pack_paths() if builtin else []) + expand_pack_paths(extra)
     contents = [(path, _read(path)) for path in paths]
     key = _cache_key(contents)
-    cached = _load_cached(key)
+    name = f"rules-{key}{'' if examples else '-scan'}.json"
+    cached = _load_cached(name)
     if cached is not None:
         return cached
     rules = _parse_all(contents)
     cache.write_text(f"rules-{key}.json", json.dumps([r._asdict() for r in rules]))
-    return rules
+    slim = [r._replace(examples=(), negative_examples=()) for r in rules]
+    cache.write_text(f"rules-{key}-scan.json", json.dumps([r._asdict() for r in slim]))
+    return rules if examples else slim
 
 
 def select(rules: Sequence[Rule], only: Sequence[str], disable: Sequence[str]) -> list[Rule]:
@@ -153,8 +161,8 @@ def _cache_key(contents: Sequence[tuple[Path, bytes]]) -> str:
     return digest.hexdigest()[:32]
 
 
-def _load_cached(key: str) -> list[Rule] | None:
-    text = cache.read_text(f"rules-{key}.json")
+def _load_cached(name: str) -> list[Rule] | None:
+    text = cache.read_text(name)
     if text is None:
         return None
     try:

@@ -62,9 +62,9 @@ class Result:
         self.rooted = False  # paths are relative to the repository root (history), not the cwd
 
 
-def load_rules(config: Config, selection: Selection) -> list[Rule]:
+def load_rules(config: Config, selection: Selection, examples: bool = False) -> list[Rule]:
     extra = [*(str(config.root / p) for p in config.rules), *selection.extra_packs]
-    loaded = rule_packs.load(extra)
+    loaded = rule_packs.load(extra, examples=examples)
     chosen = rule_packs.select(
         loaded, selection.only or config.enable, (*config.disable, *selection.disable)
     )

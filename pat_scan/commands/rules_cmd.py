@@ -37,7 +37,7 @@ def _selected(args: argparse.Namespace) -> list[Rule]:
 
     config = discover(args.config, Path.cwd())
     selection = scan.Selection(tuple(args.rules), tuple(args.only_rule), tuple(args.disable_rule))
-    return scan.load_rules(config, selection)
+    return scan.load_rules(config, selection, examples=True)
 
 
 def run_list(args: argparse.Namespace) -> int:
