@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from benchmarks.corpus import generate_text
 from pat_scan import cache, engine, rules
@@ -103,3 +105,21 @@ def test_a_rule_hyperscan_rejects_falls_back_to_its_keywords(tmp_path: Path) -> 
     for kind in engine.KINDS:
         found = engine.create(odd, kind).scan(b"x dbl77qwertyui y dbl78qwertyui")
         assert [m.secret for m in found] == ["dbl77qwertyui"], kind
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.text("abcdeg_1", min_size=1, max_size=6), min_size=8, max_size=20, unique=True),
+    st.text("abcdeg_1", max_size=8),
+)
+def test_factored_alternations_match_the_same_words(words: list[str], probe: str) -> None:
+    import regex
+
+    from pat_scan.engine.matcher import factor_alternations
+
+    original = "(?i)<(?:" + "|".join(words) + ")>"
+    factored = factor_alternations(original)
+    assert factored != original
+    for text in (*words, probe, probe.upper(), words[0] + probe):
+        subject = f"<{text}>"
+        assert bool(regex.fullmatch(original, subject)) == bool(regex.fullmatch(factored, subject))

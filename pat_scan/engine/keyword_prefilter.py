@@ -80,3 +80,11 @@ def _trie_pattern(node: _Node) -> bytes:
     body = branches[0] if len(branches) == 1 else b"(?:" + b"|".join(branches) + b")"
     # A keyword ends here: the rest is optional, and greedy, so the longest keyword wins.
     return b"(?:" + body + b")?" if _END in node else body
+
+
+def trie_pattern(words: Sequence[str]) -> str:
+    """A regex matching exactly `words`, nested by shared prefixes."""
+    trie: _Node = {}
+    for word in words:
+        _insert(trie, word.encode())
+    return _trie_pattern(trie).decode()
