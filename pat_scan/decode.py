@@ -14,8 +14,9 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
-# Shorter runs decode to under 24 bytes: too short to hold a credential with its context.
-MIN_BASE64 = 32
+# 40 characters decode to 30 bytes: a provider token, or a short one with its name. Shorter
+# runs in code are mostly identifiers; counting them doubles the work for nothing.
+MIN_BASE64 = 40
 MAX_SEGMENT = 64 * 1024
 MAX_SEGMENTS = 1000
 _BASE64_CHARS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_="
@@ -23,6 +24,7 @@ _BASE64_CHARS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
 # which skips through text far faster than a regex can.
 _RUNS = bytes(ord("A") if byte in _BASE64_CHARS else ord(" ") for byte in range(256))
 _RUN_NEEDLE = b"A" * MIN_BASE64
+_DIGITS = b"0123456789"
 _PERCENT = re.compile(rb"%[0-9A-Fa-f]{2}")
 _TEXT = bytes(range(0x20, 0x7F)) + b"\t\n\r"
 _PROBE = 44  # decode this much of a run first: hashes and binary fail here, cheaply
@@ -57,11 +59,18 @@ def _base64_runs(data: bytes) -> Iterator[Segment]:
         end = shape.find(b" ", start)
         end = len(data) if end == -1 else end
         run = data[start:end]
-        if len(run) <= MAX_SEGMENT:
+        if len(run) <= MAX_SEGMENT and _mixed(run):
             decoded = _base64_text(run)
             if decoded is not None:
                 yield Segment(start, end, decoded, "base64")
         start = shape.find(_RUN_NEEDLE, end)
+
+
+def _mixed(run: bytes) -> bool:
+    """Upper case, lower case and a digit: base64 of 24+ bytes of text all but always has all
+    three; identifiers, constants, hex hashes and underlines (most runs in code) do not. Bytes
+    methods keep this test in C: it runs for every run in every file."""
+    return not run.islower() and not run.isupper() and len(run.translate(None, _DIGITS)) < len(run)
 
 
 def _base64_text(run: bytes) -> bytes | None:
