@@ -51,6 +51,11 @@ DISPUTED: dict[tuple[str, str], tuple[int, str]] = {
         1,
         "a well-formed bot token after 'bot' as in api.telegram.org/bot<token>/ URLs",
     ),
+    ("nuget-config-password", "nuget-cleartext-password"): (
+        2,
+        "literal ClearTextPassword values in nuget.config ('33f!!lloppa', 'hal+9ooo_da!sY') that the "
+        "peer lists as negatives while listing weaker literals as positives",
+    ),
     ("pypi-token", "pypi-api-token"): (
         1,
         "a truncated pypi- macaroon; reported because its prefix and header are genuine",
