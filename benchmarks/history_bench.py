@@ -82,7 +82,8 @@ def tools(repo: Path) -> list[Tool]:
         command = [kingfisher, "scan", str(repo), "--no-validate", "--no-update-check"]
         command += ["--format", "json", "--quiet"]
         found.append(Tool("kingfisher scan", command, ok_codes=(0, 200, 205)))
-    floor = ["sh", "-c", 'git cat-file --batch-all-objects --batch > "$0"', "/tmp/floor.out"]
+    # Read every object and throw it away: writing 1 GB to a file would time the disk instead.
+    floor = ["sh", "-c", "git cat-file --batch-all-objects --batch > /dev/null"]
     found.append(Tool("git cat-file floor", floor, ok_codes=(0,), cwd=repo))
     return found
 
