@@ -53,8 +53,19 @@ def _line(report: Report, finding: Finding, paint: _Paint) -> str:
     return (
         f"{_location(finding)} {paint(level, rule.id)} {rule.name}: "
         f"{report.shown_secret(finding)} [{rule.severity}, {finding.confidence} confidence]"
-        + (f" in commit {finding.commit['sha'][:12]}" if finding.commit else "")
+        + _commit(finding)
     )
+
+
+def _commit(finding: Finding) -> str:
+    """' in commit abc123 (2020-01-07, A. Author; still at HEAD)' for history findings."""
+    commit = finding.commit
+    if not commit:
+        return ""
+    when = ", ".join(p for p in (commit.get("date", "")[:10], commit.get("author", "")) if p)
+    notes = [p for p in (when, "still at HEAD" * (commit.get("present_at_head") == "true")) if p]
+    about = f" ({'; '.join(notes)})" if notes else ""
+    return f" in commit {commit.get('sha', '')[:12]}{about}"
 
 
 def _advice(report: Report, blocking: list[Finding]) -> str:
