@@ -12,9 +12,12 @@ from __future__ import annotations
 import argparse
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pat_scan.commands.scan_cmd import add_size_option
+
+if TYPE_CHECKING:
+    from pat_scan.diff import FileChange
 
 
 def register(commands: Any, *parents: argparse.ArgumentParser) -> None:
@@ -34,7 +37,6 @@ def register(commands: Any, *parents: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from pat_scan import git, scan
     from pat_scan.commands.common import Prepared, finish
-    from pat_scan.diff import FileChange
     from pat_scan.errors import GitError
     from pat_scan.sources import DEFAULT_MAX_FILE_SIZE, Blob, changes, files
 
@@ -44,20 +46,7 @@ def run(args: argparse.Namespace) -> int:
     prepared = Prepared(args, root)
     max_size = args.max_file_size or prepared.config.max_file_size or DEFAULT_MAX_FILE_SIZE
     excluded = prepared.config.excluder()
-    passed = [_relative(root, f) for f in args.files]
-
-    from_ref = os.environ.get("PRE_COMMIT_FROM_REF")
-    to_ref = os.environ.get("PRE_COMMIT_TO_REF")
-    if from_ref and to_ref:
-        found = changes.pushed(root, from_ref, to_ref)
-        whole: list[str] = []
-    elif "GIT_INDEX_FILE" in os.environ or not passed:
-        found = changes.staged(root, passed)
-        staged_paths = {c.path for c in found}
-        whole = [f for f in passed if f not in staged_paths]  # never skip a passed file
-    else:
-        found, whole = [], passed
-
+    found, whole = _what_to_scan(root, [_relative(root, f) for f in args.files])
     here = Path.cwd()
     entries: list[tuple[Blob, FileChange | None]] = [
         (blob._replace(path=_relative(here, str(root / blob.path))), change)
@@ -75,6 +64,22 @@ def run(args: argparse.Namespace) -> int:
     ]
     result = scan.scan_entries(entries, prepared.matcher, prepared.config) if entries else None
     return finish(args, prepared, result or scan.Result(), "hook", stale_scope=set())
+
+
+def _what_to_scan(root: Path, passed: list[str]) -> tuple[list[FileChange], list[str]]:
+    """(changes whose added lines to check, files to scan whole), by the mode git and pre-commit
+    put the hook in; paths are relative to the repository root."""
+    from pat_scan.sources import changes
+
+    from_ref = os.environ.get("PRE_COMMIT_FROM_REF")
+    to_ref = os.environ.get("PRE_COMMIT_TO_REF")
+    if from_ref and to_ref:  # pre-push
+        return changes.pushed(root, from_ref, to_ref), []
+    if "GIT_INDEX_FILE" in os.environ or not passed:  # inside `git commit`, or run by hand
+        found = changes.staged(root, passed)
+        staged_paths = {c.path for c in found}
+        return found, [f for f in passed if f not in staged_paths]  # never skip a passed file
+    return [], passed  # pre-commit run --files / --all-files
 
 
 def _relative(base: Path, path: str) -> str:
