@@ -9,10 +9,11 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from pat_scan import decode, engine, findings, suppress
+from pat_scan import engine, suppress
 from pat_scan import rules as rule_packs
 from pat_scan.baseline import Entry
 from pat_scan.config import Config
+from pat_scan.content import scan_bytes
 from pat_scan.diff import FileChange
 from pat_scan.engine import Matcher
 from pat_scan.findings import CONFIDENCE_ORDER, SEVERITY_ORDER, Finding
@@ -192,39 +193,6 @@ def scan_entries(
     allowlist = suppress.Allowlist(config.allow, config.stopwords)
     result.findings, result.suppressed = suppress.apply(candidates, allowlist)
     return result
-
-
-def scan_bytes(matcher: Matcher, data: bytes, path: str) -> list[Finding]:
-    """Findings in the file as it is, in its encoded parts, and for notebooks in their cells."""
-    if path.endswith(".ipynb"):
-        found = _scan_notebook(matcher, data, path)
-        if found is not None:
-            return found
-    found = [findings.from_match(m, data, path) for m in matcher.scan(data, path)]
-    for segment in decode.segments(data):
-        span = (segment.start, segment.end)
-        found.extend(
-            findings.from_match(m, data, path, span, segment.encoding)
-            for m in matcher.scan(segment.decoded, path)
-        )
-    return found
-
-
-def _scan_notebook(matcher: Matcher, data: bytes, path: str) -> list[Finding] | None:
-    from pat_scan import notebooks
-
-    views = notebooks.views(data)
-    if views is None:
-        return None
-    found: list[Finding] = []
-    cursor = 0
-    for view in views:
-        for match in matcher.scan(view.text, path):
-            span = notebooks.place(data, match.secret, cursor)
-            cursor = max(cursor, span[0])
-            line = view.text.count(b"\n", 0, match.start) + 1
-            found.append(findings.from_match(match, data, path, span, f"{view.label}, line {line}"))
-    return found
 
 
 def default_root(paths: Sequence[str]) -> Path:

@@ -55,7 +55,7 @@ def chunks(ids: Sequence[tuple[str, str]], size: int) -> list[list[tuple[str, st
 
 def scan_chunk(root: str, work: list[tuple[str, str]], max_size: int) -> Chunk:
     """Scan (blob id, path) pairs; the path decides path-limited rules and notebook handling."""
-    from pat_scan.scan import scan_bytes
+    from pat_scan.content import scan_bytes
 
     matcher = parallel.matcher()
     objects = bytes_read = files = bytes_scanned = 0
@@ -110,6 +110,6 @@ def _commit(header: list[str], added: list[tuple[str, str]]) -> Commit:
 
 
 def scan_message(matcher: Matcher, commit: Commit) -> list[Finding]:
-    from pat_scan.scan import scan_bytes
+    from pat_scan.content import scan_bytes
 
     return scan_bytes(matcher, commit.message.encode(), MESSAGE_PATH)

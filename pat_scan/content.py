@@ -1,0 +1,53 @@
+"""What is in one file's bytes: findings in its text as it is, in its encoded parts (base64,
+percent-encoding) and, for notebooks, in its cells. Sources and orchestration both call this."""
+
+from __future__ import annotations
+
+from pat_scan import decode, findings
+from pat_scan.engine import Matcher
+from pat_scan.findings import Finding
+
+
+def scan_bytes(matcher: Matcher, data: bytes, path: str) -> list[Finding]:
+    """Findings in the file as it is, in its encoded parts, and for notebooks in their cells."""
+    if path.endswith(".ipynb"):
+        found = _scan_notebook(matcher, data, path)
+        if found is not None:
+            return found
+    matches = matcher.scan(data, path)
+    decoded: list[Finding] = []
+    covered: list[tuple[int, int]] = []  # encoded runs that held findings of their own
+    for segment in decode.segments(data):
+        span = (segment.start, segment.end)
+        inside = [
+            findings.from_match(m, data, path, span, segment.encoding)
+            for m in matcher.scan(segment.decoded, path)
+        ]
+        if inside:
+            decoded.extend(inside)
+            covered.append(span)
+    # What the decoded text names (a provider's token, checked) says more than a rule that
+    # flags the encoded blob as a whole (a Kubernetes Secret's data value): one secret, once.
+    plain = [
+        findings.from_match(m, data, path)
+        for m in matches
+        if not any(start <= m.start and m.end <= end for start, end in covered)
+    ]
+    return plain + decoded
+
+
+def _scan_notebook(matcher: Matcher, data: bytes, path: str) -> list[Finding] | None:
+    from pat_scan import notebooks
+
+    views = notebooks.views(data)
+    if views is None:
+        return None
+    found: list[Finding] = []
+    cursor = 0
+    for view in views:
+        for match in matcher.scan(view.text, path):
+            span = notebooks.place(data, match.secret, cursor)
+            cursor = max(cursor, span[0])
+            line = view.text.count(b"\n", 0, match.start) + 1
+            found.append(findings.from_match(match, data, path, span, f"{view.label}, line {line}"))
+    return found
