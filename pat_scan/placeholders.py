@@ -83,3 +83,19 @@ def _has_sequence(lowered: str) -> bool:
             if run in lowered or run[::-1] in lowered:
                 return True
     return False
+
+
+# Folders and file names that hold examples for readers, not configuration a program reads.
+_EXAMPLE_FOLDERS = frozenset(
+    {"example", "examples", "sample", "samples", "doc", "docs", "documentation"}
+)
+_EXAMPLE_NAME = re.compile(r"(?:^|[._-])(?:example|sample)s?(?:[._-]|$)", re.IGNORECASE)
+
+
+def example_location(path: str) -> bool:
+    """Whether `path` is documentation or an example file (`docs/`, `examples/`,
+    `.env.example`, `config.sample.yaml`, `examples-1.json`)."""
+    *folders, name = path.replace("\\", "/").split("/")
+    return any(folder.lower() in _EXAMPLE_FOLDERS for folder in folders) or bool(
+        _EXAMPLE_NAME.search(name)
+    )

@@ -53,8 +53,8 @@ DISPUTED: dict[tuple[str, str], tuple[int, str]] = {
     ),
     ("nuget-config-password", "nuget-cleartext-password"): (
         2,
-        "literal ClearTextPassword values in nuget.config ('33f!!lloppa', 'hal+9ooo_da!sY') that the "
-        "peer lists as negatives while listing weaker literals as positives",
+        "literal ClearTextPassword values in nuget.config ('33f!!lloppa', 'hal+9ooo_da!sY') that "
+        "the peer lists as negatives while listing weaker literals as positives",
     ),
     ("pypi-token", "pypi-api-token"): (
         1,

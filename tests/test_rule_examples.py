@@ -22,14 +22,14 @@ def test_examples(rule: rules.Rule, kind: str) -> None:
     for example in positives:
         live = [
             m
-            for m in matcher.scan(example.text.encode(), example.path)
+            for m in matcher.scan(example.text.encode(), example.path, every=True)
             if m.rule.id == rule.id and m.suppressed is None
         ]
         assert live, f"not found: {example.text!r}"
         if example.confidence:
             assert live[0].confidence == example.confidence
     for example in negatives:
-        hits = matcher.scan(example.text.encode(), example.path)
+        hits = matcher.scan(example.text.encode(), example.path, every=True)
         assert not [m for m in hits if m.rule.id == rule.id and m.suppressed is None], example
 
 

@@ -27,7 +27,7 @@ from pat_scan import engine, rules
 from pat_scan.cli import build_parser, main
 from pat_scan.content import scan_bytes
 from pat_scan.examples import expanded
-from pat_scan.findings import Finding, redact
+from pat_scan.findings import Finding, from_match, redact
 from pat_scan.reporters import FORMATS, Report
 from pat_scan.reporters import sarif as sarif_report
 from pat_scan.scan import Policy, Result
@@ -413,10 +413,11 @@ def every_rule_document() -> tuple[dict[str, Any], list[str]]:
     secrets: list[str] = []
     for rule in ALL_RULES:
         example = expanded(rule)[0][0]
+        data, path = example.text.encode(), f"{rule.id}/{example.path}"
         found = [
-            f
-            for f in scan_bytes(matcher, example.text.encode(), f"{rule.id}/{example.path}")
-            if f.rule.id == rule.id
+            from_match(m, data, path)
+            for m in matcher.scan(data, path, every=True)  # this rule, even where another wins
+            if m.rule.id == rule.id
         ]
         findings += found
         secrets += [f.secret for f in found]

@@ -246,3 +246,17 @@ def test_large_trees_scan_in_parallel_with_the_same_result(
     found = parallel_run.json()["findings"]
     assert len(found) >= len(corpus.planted) > 0
     assert parallel_run.json()["stats"]["files_scanned"] == 260
+
+
+def test_documentation_examples_are_low_confidence_unless_checksummed(repo: Path, cli: Any) -> None:
+    (repo / "docs").mkdir()
+    (repo / "docs" / "usage.rst").write_text("password = 'Zq8#vL2!mP9@xR4$'\n")
+    (repo / ".env.example").write_text("API_TOKEN=xq7Rt2LmZ9pW4kV8sN3bH6\n")
+    (repo / "docs" / "token.md").write_text(f"token: {token()}\n")
+    (repo / "app.py").write_text("password = 'Zq8#vL2!mP9@xR4$'\n")
+    findings = cli("scan", "--format", "json", cwd=repo).json()["findings"]
+    confidence = {f["path"]: f["confidence"] for f in findings}
+    assert confidence["docs/usage.rst"] == "low"
+    assert confidence["app.py"] == "medium"
+    assert confidence["docs/token.md"] == "high"  # a valid checksum: a real token, even in docs
+    assert confidence[".env.example"] == "low"

@@ -87,7 +87,7 @@ def check(rules: Sequence[Rule], kind: str) -> list[str]:
     for rule in rules:
         positives, negatives = expanded(rule)
         for number, example in enumerate(positives, 1):
-            found = matcher.scan(example.text.encode(), example.path)
+            found = matcher.scan(example.text.encode(), example.path, every=True)
             hits = [m for m in found if m.rule.id == rule.id]
             live = [m for m in hits if m.suppressed is None]
             if not live:
@@ -101,7 +101,7 @@ def check(rules: Sequence[Rule], kind: str) -> list[str]:
                     f"confidence, expected {example.confidence} [{kind}]"
                 )
         for number, example in enumerate(negatives, 1):
-            hits = matcher.scan(example.text.encode(), example.path)
+            hits = matcher.scan(example.text.encode(), example.path, every=True)
             if any(m.rule.id == rule.id and m.suppressed is None for m in hits):
                 problems.append(
                     f"{rule.source}: {rule.id}: negative example {number} was found [{kind}]"

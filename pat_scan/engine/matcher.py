@@ -36,8 +36,12 @@ class Matcher:
         self._prefilter = prefilter
         self._compiled: dict[int, Any] = {}
 
-    def scan(self, data: bytes, path: str = "") -> list[Match]:
-        """Matches in `data`, scanned as the file `path` (rules with `paths` need a match)."""
+    def scan(self, data: bytes, path: str = "", *, every: bool = False) -> list[Match]:
+        """Matches in `data`, scanned as the file `path` (rules with `paths` need a match).
+
+        Overlapping generic matches are resolved to one per secret, unless `every` (checking a
+        rule's own examples asks whether it matches, not whether it wins)."""
+        illustrative = placeholders.example_location(path)
         matches: list[Match] = []
         for index, regions in sorted(self._prefilter.regions(data).items()):
             rule = self.rules[index]
@@ -46,11 +50,11 @@ class Matcher:
             pattern = self._pattern(index)
             for start, end in _line_windows(data, regions):
                 for found in pattern.finditer(data, start, end):
-                    match = _gate(rule, found, data)
+                    match = _gate(rule, found, data, illustrative)
                     if match is not None:
                         matches.append(match)
         matches.sort(key=lambda m: (m.start, m.end, m.rule.id))
-        return _without_generic_overlaps(matches)
+        return matches if every else _without_generic_overlaps(matches)
 
     def _pattern(self, index: int) -> Any:
         compiled = self._compiled.get(index)
@@ -79,14 +83,33 @@ def factor_alternations(pattern: str) -> str:
 
 
 def _without_generic_overlaps(matches: list[Match]) -> list[Match]:
-    """A generic rule (tag `generic`) says less than a provider rule about the same secret."""
-    specific = [(m.start, m.end) for m in matches if "generic" not in m.rule.tags]
-    return [
-        m
-        for m in matches
-        if "generic" not in m.rule.tags
-        or not any(start < m.end and m.start < end for start, end in specific)
-    ]
+    """One finding per secret where generic rules overlap: a provider rule says more than a
+    generic rule for one kind of file (.env), which says more than a generic rule. Equal
+    generic rules on one secret keep the first rule id, so both engines keep the same one."""
+    kept: list[Match] = []
+    for match in matches:
+        rivals = [
+            other
+            for other in matches
+            if other is not match
+            and other.suppressed is None  # a suppressed match must not hide a live one
+            and other.start < match.end
+            and match.start < other.end
+        ]
+        if "generic" not in match.rule.tags or all(_beats(match, other) for other in rivals):
+            kept.append(match)
+    return kept
+
+
+def _beats(match: Match, other: Match) -> bool:
+    """Whether a generic `match` is kept against an overlapping `other`."""
+    return (_rank(match), other.rule.id) > (_rank(other), match.rule.id)
+
+
+def _rank(match: Match) -> int:
+    if "generic" not in match.rule.tags:
+        return 2
+    return 1 if match.rule.paths else 0
 
 
 def _line_windows(data: bytes, regions: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -103,8 +126,11 @@ def _line_windows(data: bytes, regions: list[tuple[int, int]]) -> list[tuple[int
     return windows
 
 
-def _gate(rule: Rule, found: Any, data: bytes) -> Match | None:
-    """Placeholder → entropy → validator → rule allow; None when it is not a match at all."""
+def _gate(rule: Rule, found: Any, data: bytes, illustrative: bool = False) -> Match | None:
+    """Placeholder → entropy → validator → rule allow; None when it is not a match at all.
+
+    In an `illustrative` file (documentation examples, `.env.example`) a match is reported at
+    low confidence unless a checksum proves the provider's algorithm made it."""
     start, end = found.span("secret")
     if start < 0 or start == end:
         return None
@@ -123,6 +149,8 @@ def _gate(rule: Rule, found: Any, data: bytes) -> Match | None:
             return None
         else:
             confidence = "low"
+    if illustrative and not checksummed:
+        confidence = "low"
     reason = placeholders.reason(secret, validated=checksummed)
     if reason is None and rule.allow:
         import regex
