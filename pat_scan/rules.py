@@ -292,8 +292,12 @@ class _Checker:
 
     def keywords(self) -> tuple[str, ...]:
         words = self.texts("keywords")
-        if not words:
-            self.fail("keywords", "needs at least one literal that occurs in every match")
+        if not words and not self.texts("paths"):
+            self.fail(
+                "keywords",
+                "needs at least one literal that occurs in every match (only a rule limited "
+                "to file names by `paths` may have none: the whole file is then checked)",
+            )
         short = [w for w in words if len(w) < MIN_KEYWORD_LENGTH]
         if short:
             self.fail(

@@ -130,3 +130,12 @@ def test_edited_pack_is_not_served_from_cache(tmp_path: Path) -> None:
     assert rules.load([pack], builtin=False)[0].severity == "high"
     write_pack(tmp_path, GOOD_RULE.replace("severity: high", "severity: low"))
     assert rules.load([pack], builtin=False)[0].severity == "low"
+
+
+def test_only_rules_limited_to_file_names_may_have_no_keywords(tmp_path: Path) -> None:
+    no_keywords = GOOD_RULE.replace("keywords: [demo_]", "keywords: []")
+    with pytest.raises(RuleError, match="only a rule limited"):
+        rules.load([write_pack(tmp_path, no_keywords)], builtin=False)
+    limited = no_keywords.replace("    keywords: []", "    keywords: []\n    paths: [token.txt]")
+    (rule,) = rules.load([write_pack(tmp_path, limited)], builtin=False)
+    assert rule.keywords == () and rule.paths == ("token.txt",)

@@ -35,6 +35,7 @@ class Matcher:
         self.kind = kind
         self._prefilter = prefilter
         self._compiled: dict[int, Any] = {}
+        self._whole_file_rules = [i for i, rule in enumerate(rules) if not rule.keywords]
 
     def scan(self, data: bytes, path: str = "", *, every: bool = False) -> list[Match]:
         """Matches in `data`, scanned as the file `path` (rules with `paths` need a match).
@@ -43,7 +44,11 @@ class Matcher:
         rule's own examples asks whether it matches, not whether it wins)."""
         illustrative = placeholders.example_location(path)
         matches: list[Match] = []
-        for index, regions in sorted(self._prefilter.regions(data).items()):
+        proposed = self._prefilter.regions(data)
+        for index in self._whole_file_rules:  # no keyword to look for: the file name selects
+            if data and self.rules[index].applies_to(path):
+                proposed.setdefault(index, []).append((0, len(data)))
+        for index, regions in sorted(proposed.items()):
             rule = self.rules[index]
             if not rule.applies_to(path):
                 continue
