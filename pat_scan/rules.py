@@ -6,9 +6,11 @@ cache directory, keyed by the content of every pack file. A cache that fails to 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -70,10 +72,15 @@ class Rule(NamedTuple):
     def applies_to(self, path: str) -> bool:
         if not self.paths:
             return True
-        from fnmatch import fnmatchcase
+        pattern = _path_pattern(self.paths)  # asked for every file scanned: compiled once
+        return bool(pattern.match(path) or pattern.match(path.rsplit("/", 1)[-1]))
 
-        name = path.rsplit("/", 1)[-1]
-        return any(fnmatchcase(path, glob) or fnmatchcase(name, glob) for glob in self.paths)
+
+@functools.cache
+def _path_pattern(globs: tuple[str, ...]) -> re.Pattern[str]:
+    from fnmatch import translate
+
+    return re.compile("|".join(translate(glob) for glob in globs))
 
 
 def builtin_pack_paths() -> list[Path]:

@@ -75,6 +75,9 @@ def _compile(rules: Sequence[Rule], keyword_ids: set[int]) -> hyperscan.Database
     # Very wide patterns (private key blocks, long token forms) cost seconds to compile and are
     # anchored on rare literals anyway: their keywords prefilter them as well.
     rejected = {i for i, rule in enumerate(rules) if rule.max_width > _WIDEST_COMPILED}
+    # Rules without keywords are limited to file names and checked whole by the matcher;
+    # in the database they would only report all over other files.
+    rejected |= {i for i, rule in enumerate(rules) if not rule.keywords}
     database = _build_accepted(rules, rejected)
     loose = _too_loose(database)
     if not loose and not rejected:
@@ -204,7 +207,7 @@ def _build(rules: Sequence[Rule], rejected: set[int], keyword_ids: set[int]) -> 
 
 
 # Bump when `_expression` or the flags change: the cached database is keyed by it.
-_EXPRESSION_FORMAT = 6
+_EXPRESSION_FORMAT = 7
 _WIDEST_COMPILED = 2100
 _TRAILING_GUARD = re.compile(r"\(\?!\[(\^?)((?:\\.|[^\]\\])+)\]\)$")
 
