@@ -123,3 +123,20 @@ def test_factored_alternations_match_the_same_words(words: list[str], probe: str
     for text in (*words, probe, probe.upper(), words[0] + probe):
         subject = f"<{text}>"
         assert bool(regex.fullmatch(original, subject)) == bool(regex.fullmatch(factored, subject))
+
+
+def test_the_generated_corpus_yields_exactly_its_planted_credentials() -> None:
+    """Its trigger lines (`password_env = "DB_PASSWORD"`, `token_url = ...`) are not secrets: a
+    rule change that reports them, or misses a planted token, fails here."""
+    from benchmarks.corpus import generate
+    from pat_scan.content import scan_bytes
+
+    corpus = generate(8, seed=5)
+    matcher = engine.create(rules.load(examples=False))
+    found = {
+        (f.path, f.line, f.rule.id)
+        for path, data in corpus.documents
+        for f in scan_bytes(matcher, data, path)
+        if f.suppressed is None
+    }
+    assert found == {(p.path, p.line, p.rule_id) for p in corpus.planted}
