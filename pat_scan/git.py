@@ -129,25 +129,6 @@ def has_commit(root: Path, revision: str) -> bool:
     return True
 
 
-def read_blobs(root: Path, blob_ids: Sequence[str]) -> dict[str, bytes]:
-    """Contents of many blobs through one `git cat-file --batch` process."""
-    unique = list(dict.fromkeys(blob_ids))
-    if not unique:
-        return {}
-    output = run_with_input(("cat-file", "--batch"), ("\n".join(unique) + "\n").encode(), root)
-    blobs: dict[str, bytes] = {}
-    offset = 0
-    for blob_id in unique:
-        header_end = output.index(b"\n", offset)
-        header = output[offset:header_end].split(b" ")
-        if len(header) != 3:  # "<id> missing"
-            raise GitError(f"cannot read object {blob_id}: {output[offset:header_end]!r}")
-        size = int(header[2])
-        blobs[blob_id] = output[header_end + 1 : header_end + 1 + size]
-        offset = header_end + 1 + size + 1  # content, then a newline
-    return blobs
-
-
 def run_with_input(
     args: Sequence[str], data: bytes | None, cwd: str | os.PathLike[str] | None
 ) -> bytes:

@@ -36,6 +36,11 @@ def blobs(
     root: Path, changes: Sequence[FileChange], max_size: int
 ) -> Iterator[tuple[FileChange, Blob]]:
     wanted = [c for c in changes if c.scannable]
-    contents = git.read_blobs(root, [c.blob for c in wanted])
+    ids = dict.fromkeys(c.blob for c in wanted)  # a blob several changes share is read once
+    contents = {oid: data for oid, _, _, data in git.iter_blobs(root, ids, max_size)}
     for change in wanted:
-        yield change, from_bytes(change.path, contents[change.blob], max_size)
+        data = contents[change.blob]
+        if data is None:
+            yield change, Blob(change.path, skipped="too large")
+        else:
+            yield change, from_bytes(change.path, data, max_size)
