@@ -38,8 +38,13 @@ class Finding(NamedTuple):
     def fingerprint(self) -> str:
         return self.stored or identity(self.rule.id, self.secret)
 
+    @property
+    def preview(self) -> str:
+        """The redacted form every report shows (a stored finding keeps nothing more)."""
+        return self.secret if self.stored else redact(self.secret)
+
     def __repr__(self) -> str:  # never the secret, not even in a traceback
-        return f"Finding({self.rule.id!r}, {self.path!r}, {self.line}, {redact(self.secret)!r})"
+        return f"Finding({self.rule.id!r}, {self.path!r}, {self.line}, {self.preview!r})"
 
 
 def identity(rule_id: str, secret: str) -> str:

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from pat_scan.findings import Finding, redact
+from pat_scan.findings import Finding
 from pat_scan.rules import Rule
 
 SCHEMA = 1
@@ -79,7 +79,7 @@ def stored(finding: Finding) -> Stored:
     return Stored(
         finding.rule.id,
         finding.fingerprint,
-        redact(finding.secret)[:-1],
+        finding.preview[:-1],
         finding.line,
         finding.column,
         finding.end_line,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import NamedTuple, TextIO
 
-from pat_scan.findings import Finding, redact
+from pat_scan.findings import Finding
 from pat_scan.rules import Rule
 from pat_scan.scan import Policy, Result
 
@@ -23,9 +23,7 @@ class Report(NamedTuple):
     rules: tuple[Rule, ...] = ()  # the active rules; SARIF lists them all
 
     def shown_secret(self, finding: Finding) -> str:
-        if finding.stored:  # only the redacted preview was kept
-            return finding.secret
-        return redact(finding.secret) if self.redact else finding.secret
+        return finding.preview if self.redact or finding.stored else finding.secret
 
 
 Writer = Callable[[Report, TextIO], None]

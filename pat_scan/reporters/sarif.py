@@ -16,7 +16,7 @@ from typing import Any, TextIO
 from urllib.parse import quote
 
 from pat_scan import __version__
-from pat_scan.findings import CONFIDENCE_ORDER, SEVERITY_ORDER, Finding, redact
+from pat_scan.findings import CONFIDENCE_ORDER, SEVERITY_ORDER, Finding
 from pat_scan.reporters import Report
 from pat_scan.rules import Rule
 
@@ -260,8 +260,7 @@ def _level(report: Report, finding: Finding) -> str:
 
 def _message(finding: Finding) -> str:
     # Always the redacted prefix: SARIF is uploaded, even when the user chose --redact none.
-    preview = finding.secret if finding.stored else redact(finding.secret)
-    text = f"{finding.rule.name}: {preview} ({finding.confidence} confidence"
+    text = f"{finding.rule.name}: {finding.preview} ({finding.confidence} confidence"
     sha = (finding.commit or {}).get("sha")
     text += f", in commit {sha[:12]})" if sha else ")"
     return text
