@@ -55,11 +55,7 @@ def run_check(args: argparse.Namespace) -> int:
     from pat_scan import rules as rule_packs
 
     rules = rule_packs.load(args.packs, builtin=False) if args.packs else _selected(args)
-    kinds = (
-        ["python"]
-        if engine.default_kind() == "python" and not _has_hyperscan()
-        else list(engine.KINDS)
-    )
+    kinds = engine.available_kinds()
     problems = [
         f"{r.source}: {r.id}: needs >= 2 examples and >= 1 negative example"
         for r in rules
@@ -107,11 +103,3 @@ def check(rules: Sequence[Rule], kind: str) -> list[str]:
                     f"{rule.source}: {rule.id}: negative example {number} was found [{kind}]"
                 )
     return problems
-
-
-def _has_hyperscan() -> bool:
-    try:
-        import hyperscan  # noqa: F401
-    except ImportError:
-        return False
-    return True

@@ -10,7 +10,7 @@ from pat_scan.engine.prefilter import Prefilter
 from pat_scan.errors import UsageError
 from pat_scan.rules import Rule
 
-__all__ = ["KINDS", "Match", "Matcher", "create", "default_kind"]
+__all__ = ["KINDS", "Match", "Matcher", "available_kinds", "create", "default_kind"]
 
 KINDS = ("hyperscan", "python")
 
@@ -22,11 +22,16 @@ def default_kind() -> str:
         if chosen not in KINDS:
             raise UsageError(f"PAT_SCAN_ENGINE={chosen!r}: choose one of {', '.join(KINDS)}")
         return chosen
+    return available_kinds()[0]
+
+
+def available_kinds() -> tuple[str, ...]:
+    """The engines this installation can run, the preferred first."""
     try:
         import hyperscan  # noqa: F401
     except ImportError:
-        return "python"
-    return "hyperscan"
+        return ("python",)
+    return KINDS
 
 
 def create(rules: Sequence[Rule], kind: str | None = None) -> Matcher:
