@@ -50,12 +50,12 @@ def load(path: Path) -> list[dict[str, Any]]:
 
 
 def evaluate(records: Iterable[dict[str, Any]]) -> list[Outcome]:
-    from pat_scan import scan
+    from pat_scan import engine, scan
     from pat_scan.config import Config
     from pat_scan.sources import Blob
 
     config = Config(root=Path.cwd())
-    matcher = scan.create_matcher(scan.load_rules(config, scan.Selection()))
+    matcher = engine.create(scan.load_rules(config, scan.Selection()))
     outcomes = []
     for record in records:
         name = Path(record["path"]).name if record.get("path") else "sample.txt"

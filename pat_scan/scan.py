@@ -9,8 +9,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from pat_scan import engine, suppress
 from pat_scan import rules as rule_packs
+from pat_scan import suppress
 from pat_scan.baseline import Entry
 from pat_scan.config import Config
 from pat_scan.content import scan_bytes
@@ -76,10 +76,6 @@ def load_rules(config: Config, selection: Selection, examples: bool = False) -> 
             for r in chosen
         ]
     return chosen
-
-
-def create_matcher(rules: Sequence[Rule]) -> Matcher:
-    return engine.create(rules)
 
 
 def scan_blobs(blobs: Iterable[Blob], matcher: Matcher, config: Config) -> Result:

@@ -103,12 +103,12 @@ def _vendor(provider: str) -> str:
 
 def test_provider_rules_do_not_report_their_providers_negatives() -> None:
     from benchmarks import conformance
-    from pat_scan import scan
+    from pat_scan import engine, scan
     from pat_scan.config import Config
     from pat_scan.sources import Blob
 
     config = Config(root=Path.cwd())
-    matcher = scan.create_matcher(scan.load_rules(config, scan.Selection()))
+    matcher = engine.create(scan.load_rules(config, scan.Selection()))
     hard: Counter[tuple[str, str]] = Counter()
     for record in conformance.load(VECTORS):
         if record["expect"] == "secret":

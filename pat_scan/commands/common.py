@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TextIO
 
 from pat_scan import config as config_files
-from pat_scan import scan
+from pat_scan import engine, scan
 from pat_scan.config import Config
 from pat_scan.engine import Matcher
 from pat_scan.errors import UsageError
@@ -48,7 +48,7 @@ class Prepared:
             rules = scan.load_rules(self.config, self._selection)
             if not rules:
                 raise UsageError("no rules selected: nothing would be scanned")
-            self._matcher = scan.create_matcher(rules)
+            self._matcher = engine.create(rules)
         return self._matcher
 
 
