@@ -50,11 +50,12 @@ def build_parser() -> argparse.ArgumentParser:
         scan_cmd,
     )
 
-    scan_cmd.register(commands, rule_options(), output_options())
-    hook_cmd.register(commands, rule_options(), output_options())
-    history_cmd.register(commands, rule_options(), output_options())
-    rules_cmd.register(commands, rule_options())
-    baseline_cmd.register(commands, rule_options())
+    rules, output = rule_options(), output_options()  # parents are copied, so one of each does
+    scan_cmd.register(commands, rules, output)
+    hook_cmd.register(commands, rules, output)
+    history_cmd.register(commands, rules, output)
+    rules_cmd.register(commands, rules)
+    baseline_cmd.register(commands, rules)
     install_cmd.register(commands)
     return parser
 
