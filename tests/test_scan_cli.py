@@ -237,8 +237,11 @@ def test_large_trees_scan_in_parallel_with_the_same_result(
     from benchmarks.corpus import write_tree
     from pat_scan import parallel, scan
 
+    if parallel.jobs() < 2:
+        pytest.skip("one processor: the pool is never used")
     corpus = write_tree(tmp_path / "tree", 6, files=260, seed=11)
-    assert parallel.jobs() > 1 or pytest.skip("one processor: the pool is never used")
+    listing = [(p, str(p)) for p in sorted((tmp_path / "tree").rglob("*")) if p.is_file()]
+    assert scan._large(listing)  # else both runs would be in-process and prove nothing
     parallel_run = cli("scan", "--no-git", "--format", "json", str(tmp_path / "tree"))
     monkeypatch.setattr(scan, "PARALLEL_FILES", 10**9)  # force the in-process path
     serial_run = cli("scan", "--no-git", "--format", "json", str(tmp_path / "tree"))
