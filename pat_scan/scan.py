@@ -102,7 +102,6 @@ def scan_files(
     result = Result()
     if len(wanted) < len(listing):
         result.stats.skipped["excluded"] = len(listing) - len(wanted)
-    candidates: list[Finding] = []
     workers = parallel.jobs()
     if workers > 1 and _large(wanted):
         with parallel.pool(workers, matcher.rules) as pool:
@@ -112,45 +111,25 @@ def scan_files(
         parts = [work(chunk) for chunk in chunks]
     for part in parts:
         _merge(result, part)
-        candidates.extend(part.findings)
-    allowlist = suppress.Allowlist(config.allow, config.stopwords)
-    result.findings, result.suppressed = suppress.apply(candidates, allowlist)
-    return result
+    return _suppress(result, config)
 
 
-class _Part(NamedTuple):
-    findings: list[Finding]
-    files: int
-    bytes: int
-    skipped: dict[str, int]
-    paths: list[str]
-
-
-def scan_file_chunk(chunk: Sequence[tuple[str, str]], max_size: int) -> _Part:
-    """Read and scan some files with this process's engine (run in a worker, or in place)."""
+def scan_file_chunk(chunk: Sequence[tuple[str, str]], max_size: int) -> Result:
+    """Read and scan some files with this process's engine (run in a worker, or in place);
+    suppression is left to the caller."""
     from pat_scan import parallel
     from pat_scan.sources import files
 
-    matcher = parallel.matcher()
-    found: list[Finding] = []
-    skipped: Counter[str] = Counter()
-    paths: list[str] = []
-    size = 0
-    for blob in files.read_all(((display, Path(real)) for display, real in chunk), max_size):
-        if blob.skipped:
-            skipped[blob.skipped] += 1
-            continue
-        paths.append(blob.path)
-        size += len(blob.data)
-        found.extend(scan_bytes(matcher, blob.data, blob.path))
-    return _Part(found, len(paths), size, dict(skipped), paths)
+    blobs = files.read_all(((display, Path(real)) for display, real in chunk), max_size)
+    return _unsuppressed(((blob, None) for blob in blobs), parallel.matcher())
 
 
-def _merge(result: Result, part: _Part) -> None:
-    result.stats.files += part.files
-    result.stats.bytes += part.bytes
-    result.stats.skipped.update(part.skipped)
+def _merge(result: Result, part: Result) -> None:
+    result.stats.files += part.stats.files
+    result.stats.bytes += part.stats.bytes
+    result.stats.skipped.update(part.stats.skipped)
     result.paths.extend(part.paths)
+    result.findings.extend(part.findings)
 
 
 def _large(files: Sequence[tuple[str, str]]) -> bool:
@@ -171,8 +150,11 @@ def scan_entries(
     entries: Iterable[tuple[Blob, FileChange | None]], matcher: Matcher, config: Config
 ) -> Result:
     """Scan each blob; with a change, keep only findings on lines that change added."""
+    return _suppress(_unsuppressed(entries, matcher), config)
+
+
+def _unsuppressed(entries: Iterable[tuple[Blob, FileChange | None]], matcher: Matcher) -> Result:
     result = Result()
-    candidates: list[Finding] = []
     for blob, change in entries:
         if blob.skipped:
             result.stats.skipped[blob.skipped] += 1
@@ -182,12 +164,16 @@ def scan_entries(
         result.paths.append(blob.path)
         for finding in scan_bytes(matcher, blob.data, blob.path):
             if change is None:
-                candidates.append(finding)
+                result.findings.append(finding)
             elif change.touches(finding.line, finding.end_line):
                 commit = {"sha": change.commit} if change.commit else None
-                candidates.append(finding._replace(commit=commit))
+                result.findings.append(finding._replace(commit=commit))
+    return result
+
+
+def _suppress(result: Result, config: Config) -> Result:
     allowlist = suppress.Allowlist(config.allow, config.stopwords)
-    result.findings, result.suppressed = suppress.apply(candidates, allowlist)
+    result.findings, result.suppressed = suppress.apply(result.findings, allowlist)
     return result
 
 
