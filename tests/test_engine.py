@@ -140,3 +140,29 @@ def test_the_generated_corpus_yields_exactly_its_planted_credentials() -> None:
         if f.suppressed is None
     }
     assert found == {(p.path, p.line, p.rule_id) for p in corpus.planted}
+
+
+def test_the_rejected_rule_is_found_behind_keyword_expressions(tmp_path: Path) -> None:
+    """Hyperscan's error counts expressions; a rule prefiltered by keywords adds one per keyword,
+    so the rule it names must be found by expression, not by counting rules."""
+    from pat_scan.engine.hyperscan_prefilter import HyperscanPrefilter
+
+    def rule(rule_id: str, keywords: str, regex: str) -> str:
+        return (
+            f"  - id: {rule_id}\n    name: n\n    description: d\n    severity: low\n"
+            f"    keywords: [{keywords}]\n    regex: '{regex}'\n    remediation: r\n"
+        )
+
+    pack = tmp_path / "mixed.yaml"
+    pack.write_text(
+        "rules:\n"
+        + rule("wide", "wda, wdb, wdc", "(?P<secret>wd[abc][a-z]{1,3000})")  # keyword mode
+        # Two groups named `secret`: the regex module allows it, Hyperscan refuses it.
+        + rule("doubled", "dbl", "dbl(?:a(?P<secret>[0-9]{6})|b(?P<secret>[a-z]{6}))")
+        + rule("plain", "pln", "(?P<secret>pln[0-9]{6})")
+    )
+    loaded = rules.load([pack], builtin=False)
+    prefilter = HyperscanPrefilter(loaded)
+    assert {loaded[i].id for i in prefilter._by_keywords} == {"wide", "doubled"}
+    found = engine.create(loaded, "hyperscan").scan(b"wdaxyz dbla123456 pln123456")
+    assert [m.rule.id for m in found] == ["wide", "doubled", "plain"]

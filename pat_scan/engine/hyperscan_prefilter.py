@@ -25,8 +25,8 @@ _KEYWORD_FLAGS = hyperscan.HS_FLAG_CASELESS
 class HyperscanPrefilter:
     def __init__(self, rules: Sequence[Rule]) -> None:
         self._rules = rules
-        self._keyword_ids: set[int] = set()
-        self._database = _cached_database(rules, self._keyword_ids)
+        # Pattern ids are rule indexes; rules in `_by_keywords` are there as their keywords.
+        self._database, self._by_keywords = _cached_database(rules)
 
     def regions(self, data: bytes) -> Regions:
         found: Regions = {}
@@ -38,77 +38,77 @@ class HyperscanPrefilter:
             ends.append((pattern_id, end))
 
         self._database.scan(data, match_event_handler=on_match)
-        for pattern_id, end in ends:
-            index = pattern_id >> 1
+        for index, end in ends:
             width = self._rules[index].max_width
-            after = width if pattern_id in self._keyword_ids else 0
+            after = width if index in self._by_keywords else 0
             # +1: the expression may have consumed one character past the match (see below)
             found.setdefault(index, []).append((max(0, end - width - 1), end + after))
         return found
 
 
-def _cached_database(rules: Sequence[Rule], keyword_ids: set[int]) -> hyperscan.Database | None:
-    """Pattern ids are rule index * 2 (+1 for a keyword fallback), so one int says both."""
+def _cached_database(rules: Sequence[Rule]) -> tuple[hyperscan.Database | None, set[int]]:
+    """(database, indexes of the rules it holds as keywords), from the cache when it can."""
     if not rules:
-        return None
+        return None, set()
     version = getattr(hyperscan, "__version__", "0")
     name = f"hs-{rule_packs.fingerprint(rules)}-{version}-{_EXPRESSION_FORMAT}.db"
     blob = cache.read_bytes(name)
     if blob is not None:
-        fallback_ids, _, serialized = blob.partition(b"\n")
+        listed, _, serialized = blob.partition(b"\n")
         try:
             database = hyperscan.loadb(serialized, hyperscan.HS_MODE_BLOCK)
             database.scratch = hyperscan.Scratch(database)
-            keyword_ids.update(int(i) for i in fallback_ids.split(b",") if i)
-            return database
+            return database, {int(i) for i in listed.split(b",") if i}
         except (hyperscan.error, ValueError):
             pass  # stale or corrupt: rebuild below
-    database = _compile(rules, keyword_ids)
-    ids = ",".join(str(i) for i in sorted(keyword_ids)).encode()
-    cache.write_bytes(name, ids + b"\n" + hyperscan.dumpb(database))
-    return database
+    database, by_keywords = _compile(rules)
+    listed = ",".join(str(i) for i in sorted(by_keywords)).encode()
+    cache.write_bytes(name, listed + b"\n" + hyperscan.dumpb(database))
+    return database, by_keywords
 
 
-def _compile(rules: Sequence[Rule], keyword_ids: set[int]) -> hyperscan.Database:
+def _compile(rules: Sequence[Rule]) -> tuple[hyperscan.Database, set[int]]:
     """One database; rules whose regex Hyperscan rejects, or approximates so loosely that it
     reports almost everywhere, are prefiltered by their keywords instead."""
     # Very wide patterns (private key blocks, long token forms) cost seconds to compile and are
     # anchored on rare literals anyway: their keywords prefilter them as well.
-    rejected = {i for i, rule in enumerate(rules) if rule.max_width > _WIDEST_COMPILED}
+    by_keywords = {i for i, rule in enumerate(rules) if rule.max_width > _WIDEST_COMPILED}
     # Rules without keywords are limited to file names and checked whole by the matcher;
     # in the database they would only report all over other files.
-    rejected |= {i for i, rule in enumerate(rules) if not rule.keywords}
-    database = _build_accepted(rules, rejected)
-    loose = _too_loose(database)
-    if not loose and not rejected:
-        return database
-    return _build(rules, rejected | loose, keyword_ids)
+    by_keywords |= {i for i, rule in enumerate(rules) if not rule.keywords}
+    database = _build_accepted(rules, by_keywords)
+    loose = _too_loose(database) - by_keywords
+    if not loose:
+        return database, by_keywords
+    by_keywords |= loose
+    return _build(rules, by_keywords), by_keywords
 
 
-def _build_accepted(rules: Sequence[Rule], rejected: set[int]) -> hyperscan.Database:
-    """Build, moving each rule whose expression Hyperscan refuses to `rejected` (the error names
-    the expression's index; without one, each rule is tried alone)."""
+def _build_accepted(rules: Sequence[Rule], by_keywords: set[int]) -> hyperscan.Database:
+    """Build, moving each rule whose expression Hyperscan refuses into `by_keywords` (the error
+    names the expression's index; without one, each rule is tried alone)."""
     for _ in range(len(rules) + 1):
         try:
-            return _build(rules, rejected, set())
+            return _build(rules, by_keywords)
         except hyperscan.error as exc:
-            index = _failing_rule(str(exc), rules, rejected)
+            index = _failing_rule(str(exc), rules, by_keywords)
             if index is None:
-                rejected |= {
+                by_keywords |= {
                     i for i, rule in enumerate(rules) if not _compiles(_expression(rule.regex))
                 }
             else:
-                rejected.add(index)
+                by_keywords.add(index)
     raise AssertionError("unreachable: every rule ends up accepted or rejected")
 
 
-def _failing_rule(message: str, rules: Sequence[Rule], rejected: set[int]) -> int | None:
+def _failing_rule(message: str, rules: Sequence[Rule], by_keywords: set[int]) -> int | None:
+    """The rule behind the expression Hyperscan's error names ("... at index N")."""
     found = re.search(r"at index (\d+)", message)
     if found is None:
         return None
-    accepted = [i for i in range(len(rules)) if i not in rejected]
+    _, owners, _ = _patterns(rules, by_keywords)
     position = int(found.group(1))
-    return accepted[position] if position < len(accepted) else None
+    return owners[position] if position < len(owners) else None
 
 
 def _too_loose(database: hyperscan.Database) -> set[int]:
@@ -122,7 +122,7 @@ def _too_loose(database: hyperscan.Database) -> set[int]:
 
     text = _calibration_text()
     database.scan(text, match_event_handler=on_match)
-    return {pattern_id >> 1 for pattern_id, n in counts.items() if n > len(text) // 64}
+    return {index for index, n in counts.items() if n > len(text) // 64}
 
 
 def _calibration_text() -> bytes:
@@ -186,28 +186,35 @@ def _calibration_text() -> bytes:
     return "\n".join(lines).encode()
 
 
-def _build(rules: Sequence[Rule], rejected: set[int], keyword_ids: set[int]) -> hyperscan.Database:
-    expressions: list[bytes] = []
-    ids: list[int] = []
-    flags: list[int] = []
-    for index, rule in enumerate(rules):
-        if index not in rejected:
-            expressions.append(_expression(rule.regex))
-            ids.append(index * 2)
-            flags.append(_REGEX_FLAGS)
-            continue
-        for keyword in rule.keywords:
-            expressions.append(_literal(keyword.encode()))
-            ids.append(index * 2 + 1)
-            flags.append(_KEYWORD_FLAGS)
-        keyword_ids.add(index * 2 + 1)
+def _build(rules: Sequence[Rule], by_keywords: set[int]) -> hyperscan.Database:
+    expressions, ids, flags = _patterns(rules, by_keywords)
     database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
     database.compile(expressions=expressions, ids=ids, elements=len(expressions), flags=flags)
     return database
 
 
+def _patterns(
+    rules: Sequence[Rule], by_keywords: set[int]
+) -> tuple[list[bytes], list[int], list[int]]:
+    """(expressions, the rule index of each, flags): a rule's regex, or one literal a keyword."""
+    expressions: list[bytes] = []
+    ids: list[int] = []
+    flags: list[int] = []
+    for index, rule in enumerate(rules):
+        if index in by_keywords:
+            literals = [_literal(keyword.encode()) for keyword in rule.keywords]
+            expressions += literals
+            ids += [index] * len(literals)
+            flags += [_KEYWORD_FLAGS] * len(literals)
+        else:
+            expressions.append(_expression(rule.regex))
+            ids.append(index)
+            flags.append(_REGEX_FLAGS)
+    return expressions, ids, flags
+
+
 # Bump when `_expression` or the flags change: the cached database is keyed by it.
-_EXPRESSION_FORMAT = 7
+_EXPRESSION_FORMAT = 8
 _WIDEST_COMPILED = 2100
 _TRAILING_GUARD = re.compile(r"\(\?!\[(\^?)((?:\\.|[^\]\\])+)\]\)$")
 
