@@ -88,7 +88,7 @@ def finish(
         result.stale = baseline.stale(loaded, used, stale_scope)
     # SARIF lists every active rule; other formats do without, so the hook stays lazy.
     rules = prepared.matcher.rules if args.format == "sarif" else ()
-    code = emit(args, result, prepared.policy, kind, rules)
+    code = _emit(args, result, prepared.policy, kind, rules)
     if result.stale and getattr(args, "fail_on_stale_baseline", False):
         print(
             f"pat-scan: {len(result.stale)} stale baseline entr"
@@ -99,7 +99,7 @@ def finish(
     return code
 
 
-def emit(
+def _emit(
     args: argparse.Namespace,
     result: Result,
     policy: Policy,
