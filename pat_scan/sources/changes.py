@@ -36,6 +36,8 @@ def blobs(
     root: Path, changes: Sequence[FileChange], max_size: int
 ) -> Iterator[tuple[FileChange, Blob]]:
     wanted = [c for c in changes if c.scannable]
+    if not wanted:  # an empty commit: no git process to start
+        return
     ids = dict.fromkeys(c.blob for c in wanted)  # a blob several changes share is read once
     contents = {oid: data for oid, _, _, data in git.iter_blobs(root, ids, max_size)}
     for change in wanted:
