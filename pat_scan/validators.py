@@ -998,7 +998,7 @@ def _generate_sentry(rng: random.Random, arg: str) -> str:
 # --------------------------------------------------------------------------------------------
 # Slack tokens (api.slack.com/authentication/token-types):
 #   bot  xoxb-<team digits>-<bot digits>-<24 alnum>
-#   user xoxp-<digits>-<digits>-<digits>-<32 hex>
+#   user xoxp-<digits>-<digits>-<digits>-<32 hex> (xoxe- in file links has the same shape)
 #   app  xapp-1-<app id, A + upper/digits>-<digits>-<64 hex>
 # --------------------------------------------------------------------------------------------
 
@@ -1014,7 +1014,7 @@ def _validate_slack(secret: str) -> bool:
             and len(parts[3]) == 24
             and _only(parts[3], _ALNUM_SET)
         )
-    if kind == "xoxp" and len(parts) == 5:
+    if kind in ("xoxp", "xoxe") and len(parts) == 5:
         return (
             all(_is_digits(p) and 8 <= len(p) <= 14 for p in parts[1:4])
             and len(parts[4]) == 32
@@ -1041,12 +1041,12 @@ def _generate_slack(rng: random.Random, arg: str) -> str:
 
     if kind == "xoxb":
         return f"xoxb-{num()}-{num()}-{_rand(rng, _B62, 24)}"
-    if kind == "xoxp":
-        return f"xoxp-{num()}-{num()}-{num()}-{rng.randbytes(16).hex()}"
+    if kind in ("xoxp", "xoxe"):
+        return f"{kind}-{num()}-{num()}-{num()}-{rng.randbytes(16).hex()}"
     if kind == "xapp":
         app = "A" + _rand(rng, _UPPER + _DIGITS, 10)
         return f"xapp-1-{app}-{num()}-{rng.randbytes(32).hex()}"
-    raise ValueError(f"slack_token: argument must be xoxb, xoxp or xapp, got {arg!r}")
+    raise ValueError(f"slack_token: argument must be xoxb, xoxp, xoxe or xapp, got {arg!r}")
 
 
 # --------------------------------------------------------------------------------------------
