@@ -166,3 +166,27 @@ def test_the_rejected_rule_is_found_behind_keyword_expressions(tmp_path: Path) -
     assert {loaded[i].id for i in prefilter._by_keywords} == {"wide", "doubled"}
     found = engine.create(loaded, "hyperscan").scan(b"wdaxyz dbla123456 pln123456")
     assert [m.rule.id for m in found] == ["wide", "doubled", "plain"]
+
+
+def test_a_long_word_list_is_split_across_expressions_with_the_same_matches() -> None:
+    """Prefilter mode approximates a large alternation so loosely that it reports nearly
+    everywhere; split, the rule's Hyperscan expressions together accept exactly its words."""
+    import hyperscan
+
+    from pat_scan.engine.hyperscan_prefilter import _expressions
+
+    words = [f"vendor{n}x" for n in range(40)]
+    regex = r"(?:" + "|".join(words) + r")_key=(?P<secret>[0-9a-f]{8})"
+    expressions = _expressions(regex)
+    assert len(expressions) == 3
+    database = hyperscan.Database()
+    database.compile(expressions=expressions, ids=[0, 1, 2], elements=3)
+    hits: list[bytes] = []
+
+    def record(pattern_id: int, start: int, end: int, flags: int, text: bytes) -> None:
+        hits.append(text)
+
+    for word in (*words, "vendor40x", "vendorx"):
+        text = f"{word}_key=0123abcd".encode()
+        database.scan(text, match_event_handler=record, context=text)
+    assert hits == [f"{word}_key=0123abcd".encode() for word in words]

@@ -94,7 +94,9 @@ def _build_accepted(rules: Sequence[Rule], by_keywords: set[int]) -> hyperscan.D
             index = _failing_rule(str(exc), rules, by_keywords)
             if index is None:
                 by_keywords |= {
-                    i for i, rule in enumerate(rules) if not _compiles(_expression(rule.regex))
+                    i
+                    for i, rule in enumerate(rules)
+                    if not all(_compiles(e) for e in _expressions(rule.regex))
                 }
             else:
                 by_keywords.add(index)
@@ -207,16 +209,38 @@ def _patterns(
             ids += [index] * len(literals)
             flags += [_KEYWORD_FLAGS] * len(literals)
         else:
-            expressions.append(_expression(rule.regex))
-            ids.append(index)
-            flags.append(_REGEX_FLAGS)
+            split = _expressions(rule.regex)
+            expressions += split
+            ids += [index] * len(split)
+            flags += [_REGEX_FLAGS] * len(split)
     return expressions, ids, flags
 
 
-# Bump when `_expression` or the flags change: the cached database is keyed by it.
-_EXPRESSION_FORMAT = 8
+# Bump when `_expressions` or the flags change: the cached database is keyed by it.
+_EXPRESSION_FORMAT = 10
 _WIDEST_COMPILED = 2100
 _TRAILING_GUARD = re.compile(r"\(\?!\[(\^?)((?:\\.|[^\]\\])+)\]\)$")
+
+
+# A group of many plain words, such as a rule's list of service names, and how many of them one
+# expression holds: prefilter mode approximates a large alternation so loosely that the 249-name
+# service rule reported 310 million times in 618 MB of pytest's history, and 0 times in chunks
+# of 16 names (scanning 300x faster).
+_WORD_ALTERNATION = re.compile(r"\(\?:(\w+(?:\|\w+){16,})\)")
+_WORDS_PER_EXPRESSION = 16
+
+
+def _expressions(regex: str) -> list[bytes]:
+    """The rule's regex as Hyperscan expressions: one, or one per chunk of its word list."""
+    words = _WORD_ALTERNATION.search(regex)
+    if words is None:
+        return [_expression(regex)]
+    names = words.group(1).split("|")
+    head, tail = regex[: words.start(1)], regex[words.end(1) :]
+    return [
+        _expression(head + "|".join(names[i : i + _WORDS_PER_EXPRESSION]) + tail)
+        for i in range(0, len(names), _WORDS_PER_EXPRESSION)
+    ]
 
 
 def _expression(regex: str) -> bytes:
