@@ -217,7 +217,7 @@ def _patterns(
 
 
 # Bump when `_expressions` or the flags change: the cached database is keyed by it.
-_EXPRESSION_FORMAT = 10
+_EXPRESSION_FORMAT = 11
 _WIDEST_COMPILED = 2100
 _TRAILING_GUARD = re.compile(r"\(\?!\[(\^?)((?:\\.|[^\]\\])+)\]\)$")
 
