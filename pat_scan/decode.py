@@ -90,19 +90,27 @@ def _base64_text(run: bytes) -> bytes | None:
 
 
 def _percent_lines(data: bytes) -> Iterator[Segment]:
+    """Lines with two or more %XX escapes. The escapes are found by one regex pass (code has
+    many more % signs, for formatting, than escapes)."""
     from urllib.parse import unquote_to_bytes
 
-    position = data.find(b"%")
-    while position != -1:
+    start = end = -1  # the line of the previous escape
+    decided = 0  # lines before this offset are done with
+    for escape in _PERCENT.finditer(data):
+        position = escape.start()
+        if position < decided:
+            continue
+        if position < end:  # a second escape on this line
+            line = data[start:end]
+            if len(line) <= MAX_SEGMENT:
+                decoded = unquote_to_bytes(line)
+                if _is_text(decoded):
+                    yield Segment(start, end, decoded, "percent-encoded")
+            decided = end
+            continue
         start = data.rfind(b"\n", 0, position) + 1
         end = data.find(b"\n", position)
         end = len(data) if end == -1 else end
-        line = data[start:end]
-        if len(line) <= MAX_SEGMENT and len(_PERCENT.findall(line)) >= 2:
-            decoded = unquote_to_bytes(line)
-            if _is_text(decoded):
-                yield Segment(start, end, decoded, "percent-encoded")
-        position = data.find(b"%", end)
 
 
 def _is_text(decoded: bytes, minimum: int = MIN_BASE64 * 3 // 4) -> bool:

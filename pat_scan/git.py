@@ -205,7 +205,7 @@ def history_blobs(root: Path, revisions: Sequence[str]) -> Iterator[tuple[str, s
 
 
 def _is_hex(word: bytes) -> bool:
-    return all(c in b"0123456789abcdef" for c in word)
+    return not word.translate(None, b"0123456789abcdef")
 
 
 def stream_lines(args: Sequence[str], cwd: Path) -> Iterator[bytes]:

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote_to_bytes
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -66,3 +67,20 @@ def test_segments_are_bounded_and_never_crash(data: bytes) -> None:
         assert 0 <= segment.start < segment.end <= len(data)
         total += len(segment.decoded)
     assert total <= len(data)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.sampled_from(["%41", "%2F", "%s", "%", "a" * 30, "\n", "%zz", "\xff"]), max_size=60)
+)
+def test_each_line_with_two_escapes_is_decoded_once(parts: list[str]) -> None:
+    data = "".join(parts).encode("utf-8", "surrogateescape")
+    expected = []
+    offset = 0
+    for line in data.split(b"\n"):
+        decoded = unquote_to_bytes(line)
+        if len(re.findall(rb"%[0-9A-Fa-f]{2}", line)) >= 2 and decode._is_text(decoded):
+            expected.append((offset, offset + len(line), decoded))
+        offset += len(line) + 1
+    found = [(s.start, s.end, s.decoded) for s in decode._percent_lines(data)]
+    assert found == expected
