@@ -274,10 +274,10 @@ def iter_blobs(
                     left -= len(stdout.read(min(left, 1 << 20)) or _eof(args))
                 yield oid, kind, size, None
                 continue
-            data = stdout.read(size + 1)
-            if len(data) != size + 1:
+            data = stdout.read(size)  # then the newline apart: slicing it off copies the blob
+            if len(data) != size or stdout.read(1) != b"\n":
                 _eof(args)
-            yield oid, kind, size, data[:-1]
+            yield oid, kind, size, data
         _finish(process, args)
     finally:
         _stop(process)
