@@ -28,9 +28,11 @@ _PLACEHOLDER_WORDS = (
     "not-real",
     "fake",
 )
-# Template and environment references: the value is looked up elsewhere.
+# Template and environment references: the value is looked up elsewhere. `$(` and `%(` count
+# only before a name: random keys (Django's among them) hold those pairs by chance.
 _REFERENCE = re.compile(
-    r"\$\{|\$\(|\{\{|\}\}|%\(|<[^<>\s]{1,60}>|\bos\.environ|\bprocess\.env|\benv\(|\bgetenv",
+    r"\$\{|\$\([A-Za-z_]|\{\{|\}\}|%\([A-Za-z_]\w*\)|<[^<>\s]{1,60}>|\bos\.environ|\bprocess\.env"
+    r"|\benv\(|\bgetenv",
     re.IGNORECASE,
 )
 _REPEATED = re.compile(r"(.)\1{7}")
