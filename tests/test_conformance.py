@@ -23,7 +23,7 @@ pytestmark = pytest.mark.skipif(
     reason=f"peer vectors not available ({VECTORS} is absent; they live in the shared folder)",
 )
 
-RECALL_FLOOR = 0.825  # reached 0.828 (1594/1926) when this was written
+RECALL_FLOOR = 0.845  # reached 0.8505 (1638/1926) when this was written
 FP_RATE_CEILING = 0.031  # reached 0.030 (17/571)
 SOURCE_RECALL_FLOORS = {
     "gitleaks": 0.98,
