@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -263,3 +265,80 @@ def test_documentation_examples_are_low_confidence_unless_checksummed(repo: Path
     assert confidence["app.py"] == "medium"
     assert confidence["docs/token.md"] == "high"  # a valid checksum: a real token, even in docs
     assert confidence[".env.example"] == "low"
+
+
+def test_lock_files_hashes_ids_images_fonts_and_minified_code_are_never_flagged(
+    repo: Path, cli: Any
+) -> None:
+    """What real trees are full of: integrity and checksum hashes, UUIDs, commit ids, inline
+    images and fonts, minified code. None of it is a credential, at any confidence."""
+    import base64
+    import hashlib
+    import uuid
+
+    rng = random.Random(7)
+
+    def digest(n: int) -> bytes:
+        return hashlib.sha512(str(n).encode()).digest()
+
+    def sri(n: int) -> str:
+        return "sha512-" + base64.b64encode(digest(n)).decode()
+
+    packages = {
+        f"node_modules/pkg-{n}": {
+            "version": f"1.{n}.0",
+            "resolved": f"https://registry.npmjs.org/pkg-{n}/-/pkg-{n}-1.{n}.0.tgz",
+            "integrity": sri(n),
+        }
+        for n in range(30)
+    }
+    (repo / "package-lock.json").write_text(json.dumps({"packages": packages}, indent=2))
+    (repo / "yarn.lock").write_text(
+        "".join(
+            f'pkg-{n}@^1.0.0:\n  version "1.{n}.0"\n  resolved "https://registry.yarnpkg.com/'
+            f'pkg-{n}/-/pkg-{n}-1.{n}.0.tgz#{digest(n).hex()[:40]}"\n  integrity {sri(n)}\n\n'
+            for n in range(30)
+        )
+    )
+    (repo / "poetry.lock").write_text(
+        "".join(
+            f'[[package]]\nname = "pkg{n}"\nfiles = [\n    {{file = "pkg{n}.whl", '
+            f'hash = "sha256:{digest(n).hex()[:64]}"}},\n]\n\n'
+            for n in range(30)
+        )
+    )
+    (repo / "go.sum").write_text(
+        "".join(
+            f"github.com/acme/mod{n} v1.{n}.0 h1:{base64.b64encode(digest(n)[:32]).decode()}\n"
+            for n in range(30)
+        )
+    )
+    (repo / "Cargo.lock").write_text(
+        "".join(
+            f'[[package]]\nname = "crate{n}"\nversion = "0.{n}.1"\n'
+            f'checksum = "{digest(n).hex()[:64]}"\n\n'
+            for n in range(30)
+        )
+    )
+    ids = "".join(
+        f'{{"id": "{uuid.UUID(int=rng.getrandbits(128), version=4)}", '
+        f'"commit": "{digest(n).hex()[:40]}", '
+        f'"request_id": "{uuid.uuid5(uuid.NAMESPACE_URL, str(n))}"}}\n'
+        for n in range(30)
+    )
+    (repo / "ids.jsonl").write_text(ids)
+    png = base64.b64encode(b"\x89PNG\r\n\x1a\n" + rng.randbytes(3000)).decode()
+    woff = base64.b64encode(b"wOF2" + rng.randbytes(6000)).decode()
+    (repo / "page.html").write_text(
+        f'<img src="data:image/png;base64,{png}">\n'
+        f"<style>@font-face {{ src: url(data:font/woff2;base64,{woff}) }}</style>\n"
+    )
+    (repo / "app.min.js").write_text(
+        "var t=function(e){this.username=e.username,this.password=e.password,"
+        "this.token=e.token||null,this.apiKey=e.apiKey};"
+        'var MODULE_TOKEN="__WEBPACK_MODULE_REFERENCE__",r={host:null,password:"",port:null};'
+        f'n.exports={{v:"{digest(1).hex()}",k:"{sri(2)}"}};\n'
+    )
+    result = cli("scan", "--format", "json", "--min-confidence", "low", cwd=repo)
+    assert result.json()["findings"] == [], result.out
+    assert result.json()["stats"]["files_scanned"] == 8, result.out
