@@ -2,7 +2,8 @@
 
 Every entry is keyed by a hash of what it was derived from, so a stale entry is never read; a
 corrupt one fails its own check and is rebuilt. Writes are atomic, and a cache that cannot be
-written is silently skipped: it only costs speed.
+written is silently skipped: it only costs speed. Each write keeps the newest KEEP entries, so
+rule edits and upgrades do not pile up databases nobody will read again.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
+
+KEEP = 64
 
 
 def directory() -> Path:
@@ -40,8 +43,16 @@ def write_bytes(name: str, payload: bytes) -> None:
         with os.fdopen(fd, "wb") as handle:
             handle.write(hashlib.sha256(payload).digest() + payload)
         os.replace(tmp, folder / name)
+        _prune(folder)
     except OSError:
         return
+
+
+def _prune(folder: Path) -> None:
+    """Remove all but the KEEP most recently written entries."""
+    entries = sorted(folder.iterdir(), key=lambda path: path.stat().st_mtime, reverse=True)
+    for stale in entries[KEEP:]:
+        stale.unlink(missing_ok=True)
 
 
 def read_text(name: str) -> str | None:
