@@ -137,6 +137,19 @@ def test_commit_message_secrets(repo: Path, cli: Any) -> None:
     assert quiet["findings"] == []
 
 
+def test_message_findings_keep_their_own_commit_line_and_column(repo: Path, cli: Any) -> None:
+    """Messages are scanned joined and then alone: each finding is placed in its own message."""
+    first, second = token(seed=12), token(seed=13)
+    for n in range(5):
+        commit(repo, {"a.txt": f"{n}\n"}, f"change {n}\n\nline two\nline three")
+    sha_first = commit(repo, {"a.txt": "x\n"}, f"subject\n\nbody\n  token {first}")
+    commit(repo, {"a.txt": "y\n"}, "plain\n\nnothing here")
+    sha_second = commit(repo, {"a.txt": "z\n"}, f"{second} in the subject")
+    _, report = history(cli, cwd=repo)
+    placed = {(f["commit"]["sha"], f["line"], f["column"]) for f in report["findings"]}
+    assert placed == {(sha_first, 4, 9), (sha_second, 1, 1)}
+
+
 def test_narrowing_by_branch_range_and_date(repo: Path, cli: Any) -> None:
     base = commit(repo, {"a.py": f"A = '{token(seed=1)}'\n"})
     git(repo, "checkout", "-q", "-b", "side")

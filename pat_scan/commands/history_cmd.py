@@ -14,6 +14,7 @@ from pat_scan.commands.scan_cmd import add_size_option
 
 # Below this many blobs a worker pool costs more than it saves.
 SERIAL_BELOW = 2000
+MESSAGE_BATCH = 1000  # commit messages scanned joined at a time
 
 
 def register(commands: Any, *parents: argparse.ArgumentParser) -> None:
@@ -253,7 +254,7 @@ class History:
 
     def _walk_commits(self) -> None:
         """One `git log` pass: commit messages, and the first commit of each finding's blob."""
-        from pat_scan import git, history_store, suppress
+        from pat_scan import git, history_store
         from pat_scan.history_store import Intro
         from pat_scan.sources import history
 
@@ -277,26 +278,41 @@ class History:
         if self.store is not None and not new_commits and not missing:
             return  # nothing new: everything below is already in the store
         scanned: list[str] = []
+        pending: list[Any] = []  # commits whose messages are still to be scanned
         for commit in history.commits(self.root, self.revisions, raw=bool(wanted)):
             intro = Intro(commit.sha, commit.author, commit.email, commit.time, commit.date, "")
             if messages and commit.sha not in known_commits:
-                found = history.scan_message(self.matcher, commit)
-                if found:
-                    reported, suppressed = suppress.apply(found, self.allowlist)
-                    self.message_findings[commit.sha] = reported + suppressed
-                    if self.store is not None:
-                        kept = [history_store.stored(f) for f in reported + suppressed]
-                        self.store.add_findings(commit.sha, kept)
+                pending.append(commit)
                 scanned.append(commit.sha)
-            if commit.sha in self.message_findings:
+                if len(pending) == MESSAGE_BATCH:
+                    self._scan_messages(pending)
+                    pending = []
+            elif commit.sha in self.message_findings:  # found by an earlier run
                 self.intros.setdefault(commit.sha, intro._replace(path=history.MESSAGE_PATH))
             for oid, path in commit.added:
                 if oid in wanted and oid not in self.intros:
                     self.intros[oid] = intro._replace(path=path)
+        self._scan_messages(pending)
         if self.store is not None:
             self.store.add_commits(scanned)
             self.store.set_intros(key, self.intros)
             self.store.commit()
+
+    def _scan_messages(self, commits: list[Any]) -> None:
+        from pat_scan import history_store, suppress
+        from pat_scan.history_store import Intro
+        from pat_scan.sources import history
+
+        by_sha = {commit.sha: commit for commit in commits}
+        for sha, found in history.scan_messages(self.matcher, commits).items():
+            reported, suppressed = suppress.apply(found, self.allowlist)
+            self.message_findings[sha] = reported + suppressed
+            if self.store is not None:
+                kept = [history_store.stored(f) for f in reported + suppressed]
+                self.store.add_findings(sha, kept)
+            c = by_sha[sha]
+            intro = Intro(c.sha, c.author, c.email, c.time, c.date, history.MESSAGE_PATH)
+            self.intros.setdefault(sha, intro)
 
     def interrupted(self) -> None:
         import sys

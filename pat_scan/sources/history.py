@@ -109,7 +109,21 @@ def _commit(header: list[str], added: list[tuple[str, str]]) -> Commit:
     return Commit(sha, author, email, int(time or 0), date, message, added)
 
 
-def scan_message(matcher: Matcher, commit: Commit) -> list[Finding]:
+def scan_messages(matcher: Matcher, commits: Sequence[Commit]) -> dict[str, list[Finding]]:
+    """Findings in commit messages, by commit id. The messages are scanned joined, once (most
+    hold nothing, and one scan per message cost more than the scanning); a message that holds
+    a finding's first line is then scanned alone, so lines and columns are its own."""
+    from bisect import bisect_right
+
     from pat_scan.content import scan_bytes
 
-    return scan_bytes(matcher, commit.message.encode(), MESSAGE_PATH)
+    texts = [commit.message.encode() for commit in commits]
+    first_lines: list[int] = []  # of each message, in the joined text
+    line = 1
+    for text in texts:
+        first_lines.append(line)
+        line += text.count(b"\n") + 1
+    joined = scan_bytes(matcher, b"\n".join(texts), MESSAGE_PATH)
+    holding = sorted({bisect_right(first_lines, finding.line) - 1 for finding in joined})
+    found = {commits[i].sha: scan_bytes(matcher, texts[i], MESSAGE_PATH) for i in holding}
+    return {sha: findings for sha, findings in found.items() if findings}
