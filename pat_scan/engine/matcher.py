@@ -71,8 +71,13 @@ class Matcher:
         return compiled
 
 
-# A group of many plain words, such as a rule's list of service names.
-_WORD_ALTERNATION = re.compile(r"\(\?:(\w+(?:\|\w+){7,})\)")
+def word_alternation(min_words: int) -> re.Pattern[str]:
+    """A group of at least `min_words` plain words, such as a rule's list of service names:
+    `(?:apple|apricot|...)`, the words in group 1."""
+    return re.compile(r"\(\?:(\w+(?:\|\w+){" + str(min_words - 1) + r",})\)")
+
+
+_WORD_ALTERNATION = word_alternation(8)
 
 
 def factor_alternations(pattern: str) -> str:
