@@ -147,18 +147,22 @@ def _large(files: Sequence[tuple[str, str]]) -> bool:
 
 
 def scan_entries(
-    entries: Iterable[tuple[Blob, FileChange | None]], matcher: Matcher, config: Config
+    entries: Iterable[tuple[Blob, FileChange | None]], matcher: Matcher | None, config: Config
 ) -> Result:
-    """Scan each blob; with a change, keep only findings on lines that change added."""
+    """Scan each blob; with a change, keep only findings on lines that change added. The
+    matcher may be None when every blob is skipped (nothing to build an engine for)."""
     return _suppress(_unsuppressed(entries, matcher), config)
 
 
-def _unsuppressed(entries: Iterable[tuple[Blob, FileChange | None]], matcher: Matcher) -> Result:
+def _unsuppressed(
+    entries: Iterable[tuple[Blob, FileChange | None]], matcher: Matcher | None
+) -> Result:
     result = Result()
     for blob, change in entries:
         if blob.skipped:
             result.stats.skipped[blob.skipped] += 1
             continue
+        assert matcher is not None, "a blob to scan needs an engine"
         result.stats.files += 1
         result.stats.bytes += len(blob.data)
         result.paths.append(blob.path)
@@ -172,6 +176,8 @@ def _unsuppressed(entries: Iterable[tuple[Blob, FileChange | None]], matcher: Ma
 
 
 def _suppress(result: Result, config: Config) -> Result:
+    if not result.findings:  # nothing to judge: no allowlist to compile
+        return result
     allowlist = suppress.Allowlist(config.allow, config.stopwords)
     result.findings, result.suppressed = suppress.apply(result.findings, allowlist)
     return result

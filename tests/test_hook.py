@@ -48,6 +48,21 @@ def test_passes_clean_commit_with_a_short_message(hooked: Path) -> None:
     assert commit(hooked)[0]
 
 
+def test_excluded_staged_files_are_counted_and_build_no_engine(
+    hooked: Path, tmp_path: Path
+) -> None:
+    (hooked / ".pat-scan.yaml").write_text("exclude: [fixtures/**]\n")
+    (hooked / "fixtures").mkdir()
+    (hooked / "fixtures" / "keys.py").write_text(f"TOKEN = '{token()}'\n")
+    git(hooked, "add", "fixtures/keys.py")
+    cache = tmp_path / "fresh-cache"
+    result = run_process("hook", cwd=hooked, env={"PAT_SCAN_CACHE_DIR": str(cache)})
+    assert result.code == 0, result.err
+    assert "skipped: 1 excluded" in result.out
+    built = sorted(p.name.split("-")[0] for p in cache.iterdir())
+    assert built == ["exclude"]  # the exclude patterns only: no rules loaded, no database built
+
+
 def test_secret_already_in_head_does_not_block_unrelated_edit(hooked: Path) -> None:
     (hooked / "app.py").write_text(f"TOKEN = '{token()}'\n")
     git(hooked, "add", "app.py")

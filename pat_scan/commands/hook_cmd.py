@@ -50,11 +50,9 @@ def run(args: argparse.Namespace) -> int:
     here = Path.cwd()
     entries: list[tuple[Blob, FileChange | None]] = [
         (blob._replace(path=_relative(here, str(root / blob.path))), change)
-        for change, blob in changes.blobs(root, found, max_size)
-    ]
-    entries = [
-        (blob._replace(skipped="excluded") if excluded(blob.path) else blob, change)
-        for blob, change in entries
+        for change, blob in changes.blobs(
+            root, found, max_size, lambda path: excluded(str(root / path))
+        )
     ]
     entries += [
         (blob, None)
@@ -62,8 +60,10 @@ def run(args: argparse.Namespace) -> int:
             [str(root / f) for f in whole], use_git=False, max_size=max_size, excluded=excluded
         )
     ]
-    result = scan.scan_entries(entries, prepared.matcher, prepared.config) if entries else None
-    return finish(args, prepared, result or scan.Result(), "hook", stale_scope=set())
+    # The engine only when something is left to scan: an empty or all-excluded commit skips it.
+    matcher = prepared.matcher if any(not blob.skipped for blob, _ in entries) else None
+    result = scan.scan_entries(entries, matcher, prepared.config)
+    return finish(args, prepared, result, "hook", stale_scope=set())
 
 
 def _what_to_scan(root: Path, passed: list[str]) -> tuple[list[FileChange], list[str]]:

@@ -6,14 +6,12 @@ lines the change added, so findings can be limited to what the commit introduces
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from pat_scan import diff, git
 from pat_scan.diff import FileChange
 from pat_scan.sources import Blob, from_bytes
-
-ZERO_SHA = "0" * 40
 
 
 def staged(root: Path, paths: Sequence[str] = ()) -> list[FileChange]:
@@ -33,14 +31,22 @@ def pushed(root: Path, from_ref: str, to_ref: str) -> list[FileChange]:
 
 
 def blobs(
-    root: Path, changes: Sequence[FileChange], max_size: int
+    root: Path,
+    changes: Sequence[FileChange],
+    max_size: int,
+    excluded: Callable[[str], bool] = lambda path: False,
 ) -> Iterator[tuple[FileChange, Blob]]:
+    """Each scannable change with its new content; `excluded` (on the repository path) files
+    are marked so without being read."""
     wanted = [c for c in changes if c.scannable]
-    if not wanted:  # an empty commit: no git process to start
-        return
-    ids = dict.fromkeys(c.blob for c in wanted)  # a blob several changes share is read once
-    contents = {oid: data for oid, _, _, data in git.iter_blobs(root, ids, max_size)}
+    skipped = {c.path for c in wanted if excluded(c.path)}
+    ids = dict.fromkeys(c.blob for c in wanted if c.path not in skipped)  # shared blobs: once
+    # An empty commit, or nothing but excluded files: no git process to start.
+    contents = {oid: data for oid, _, _, data in git.iter_blobs(root, ids, max_size)} if ids else {}
     for change in wanted:
+        if change.path in skipped:
+            yield change, Blob(change.path, skipped="excluded")
+            continue
         data = contents[change.blob]
         if data is None:
             yield change, Blob(change.path, skipped="too large")
