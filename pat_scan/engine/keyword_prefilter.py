@@ -31,10 +31,9 @@ class KeywordPrefilter:
         # it occurs there too, so each match maps to all of them at once.
         self._at: dict[bytes, list[tuple[int, int]]] = {
             keyword: [
-                (index, len(prefix))
-                for prefix, indexes in owners.items()
-                if keyword.startswith(prefix)
-                for index in indexes
+                (index, size)
+                for size in range(1, len(keyword) + 1)
+                for index in owners.get(keyword[:size], ())
             ]
             for keyword in owners
         }
