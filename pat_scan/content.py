@@ -48,6 +48,6 @@ def _scan_notebook(matcher: Matcher, data: bytes, path: str) -> list[Finding] | 
         for match in matcher.scan(view.text, path):
             span = notebooks.place(data, match.secret, cursor)
             cursor = max(cursor, span[0])
-            line = view.text.count(b"\n", 0, match.start) + 1
+            line, _, _ = findings.locate(view.text, match.start)
             found.append(findings.from_match(match, data, path, span, f"{view.label}, line {line}"))
     return found

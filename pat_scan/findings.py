@@ -68,7 +68,10 @@ def from_match(
     extracted view of it (then `note` says which)."""
     start, end = span or (match.start, match.end)
     line, column, line_start = locate(data, start)
-    end_line, end_column, _ = locate(data, end)
+    # The end from the start: newlines are counted once, not twice from the top of the file.
+    end_line = line + data.count(b"\n", start, end)
+    end_line_start = data.rfind(b"\n", start, end) + 1 or line_start
+    end_column = _column(data, end_line_start, end)
     line_end = data.find(b"\n", line_start)
     line_text = data[line_start : len(data) if line_end == -1 else line_end]
     return Finding(
@@ -90,5 +93,9 @@ def locate(data: bytes, offset: int) -> tuple[int, int, int]:
     """(1-based line, 1-based character column, byte offset of the line start) of `offset`."""
     line_start = data.rfind(b"\n", 0, offset) + 1
     line = data.count(b"\n", 0, offset) + 1
-    column = len(data[line_start:offset].decode("utf-8", "replace")) + 1
-    return line, column, line_start
+    return line, _column(data, line_start, offset), line_start
+
+
+def _column(data: bytes, line_start: int, offset: int) -> int:
+    """The 1-based character column of `offset` in the line starting at byte `line_start`."""
+    return len(data[line_start:offset].decode("utf-8", "replace")) + 1

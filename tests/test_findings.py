@@ -5,8 +5,10 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
+from pat_scan.engine.matcher import Match
 from pat_scan.entropy import shannon
-from pat_scan.findings import identity, locate, redact
+from pat_scan.findings import from_match, identity, locate, redact
+from pat_scan.rules import Rule
 
 secrets = st.text(
     alphabet=st.characters(min_codepoint=33, max_codepoint=0x2FFF, blacklist_categories=["Cs"]),
@@ -33,6 +35,21 @@ def test_locate_agrees_with_splitlines(lines: list[str], data: st.DataObject) ->
     offset += len(lines[line_index][:column_index].encode())
     line, column, _ = locate(text.encode(), offset)
     assert (line, column) == (line_index + 1, column_index + 1)
+
+
+@given(st.text(alphabet="ab \u00e9\u4e2d\U0001f600\r\n", max_size=60), st.data())
+def test_from_match_places_the_end_as_locate_does(text: str, data: st.DataObject) -> None:
+    """The end is counted on from the start; it must land where locating it from the top of
+    the file does, across newlines, CRLF and multibyte characters (any byte offset)."""
+    raw = text.encode()
+    start = data.draw(st.integers(0, len(raw)))
+    end = data.draw(st.integers(start, len(raw)))
+    rule = Rule("r", "r", "", "low", (), "x", "", "test", "", 10)
+    found = from_match(Match(rule, start, end, "s", "low"), raw, "p")
+    line, column, _ = locate(raw, start)
+    end_line, end_column, _ = locate(raw, end)
+    assert (found.line, found.column) == (line, column)
+    assert (found.end_line, found.end_column) == (end_line, end_column)
 
 
 def test_identity_depends_on_rule_and_secret_only() -> None:
