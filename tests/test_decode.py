@@ -6,10 +6,12 @@ from __future__ import annotations
 import base64
 import json
 import re
+from collections import Counter
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote_to_bytes
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -59,14 +61,92 @@ def test_one_level_only() -> None:
     assert segment.decoded == inner  # decoded once; the inner base64 is not decoded again
 
 
-@settings(max_examples=50, deadline=None)
-@given(st.binary(max_size=3000))
-def test_segments_are_bounded_and_never_crash(data: bytes) -> None:
-    total = 0
-    for segment in decode.segments(data):
-        assert 0 <= segment.start < segment.end <= len(data)
-        total += len(segment.decoded)
-    assert total <= len(data)
+_PRINTABLE = st.text(
+    st.characters(min_codepoint=0x20, max_codepoint=0x7E), min_size=30, max_size=60
+)
+_ESCAPES = st.sampled_from([f"%{byte:02X}" for byte in range(0x20, 0x7F)])
+Piece = tuple[str, int, bytes, bytes]  # encoding, where it starts, encoded, decoded
+
+
+@st.composite
+def _encoded_files(draw: st.DrawFn) -> tuple[bytes, list[Piece]]:
+    """Random bytes mixed with base64 of text and lines holding two %XX escapes, each encoded
+    piece on a line of its own; returns the file and its encoded pieces."""
+    data = b""
+    pieces: list[Piece] = []
+    kinds = st.sampled_from(["bytes", "bytes", "base64", "percent-encoded", "newline"])
+    for kind in draw(st.lists(kinds, min_size=1, max_size=40)):
+        if kind == "bytes":
+            data += draw(st.binary(max_size=200))
+            continue
+        if kind == "newline":
+            data += b"\n"
+            continue
+        if kind == "base64":
+            decoded = draw(_PRINTABLE).encode()
+            encoded = base64.b64encode(decoded)
+        else:
+            escapes = draw(_ESCAPES) + draw(_ESCAPES)
+            encoded = ("a" * draw(st.integers(28, 60)) + escapes).encode()
+            decoded = unquote_to_bytes(encoded)
+        data += b"\n"
+        pieces.append((kind, len(data), encoded, decoded))
+        data += encoded + b"\n"
+    return data, pieces
+
+
+def test_segments_are_bounded_and_never_crash() -> None:
+    found: Counter[str] = Counter()
+
+    @settings(max_examples=100, deadline=None)
+    @given(_encoded_files())
+    def check(case: tuple[bytes, list[Piece]]) -> None:
+        data, pieces = case
+        total = 0
+        seen = set()
+        for segment in decode.segments(data):
+            assert 0 <= segment.start < segment.end <= len(data)
+            total += len(segment.decoded)
+            encoded = data[segment.start : segment.end]
+            seen.add((segment.encoding, segment.start, encoded, segment.decoded))
+            found[segment.encoding] += 1
+        assert total <= len(data)
+        for piece in pieces:
+            kind, _, encoded, decoded = piece
+            # Base64 with no digit, or all in one case, is taken for an identifier: skipped.
+            # 31 and 32 bytes are missed today (see the xfail test below).
+            wanted = decode._mixed(encoded) and len(decoded) not in _MISSED_BASE64_LENGTHS
+            if kind == "percent-encoded" or wanted:
+                assert piece in seen, piece
+
+    check()
+    # Proof that the bounds above were checked on real segments of both kinds.
+    assert found["base64"] > 0 and found["percent-encoded"] > 0, found
+
+
+_MISSED_BASE64_LENGTHS = (31, 32)
+
+
+@pytest.mark.xfail(
+    raises=ValueError,  # no segment
+    strict=True,
+    reason="decode._base64_text probes body[:44] without padding: a body of 41-43 characters "
+    "(31 or 32 bytes of text) raises binascii.Error and the run is dropped",
+)
+@pytest.mark.parametrize("size", _MISSED_BASE64_LENGTHS)
+@pytest.mark.parametrize("encode", [base64.b64encode, base64.urlsafe_b64encode])
+def test_base64_of_31_or_32_bytes_is_decoded(size: int, encode: Any) -> None:
+    text = b"password = Zq8vL2mP9xR4Ab7Cd3Ef5Gh6Ij1Kl0"[:size]
+    encoded = encode(text).rstrip(b"=") if encode is base64.urlsafe_b64encode else encode(text)
+    (segment,) = decode.segments(b"x = " + encoded + b"\n")
+    assert segment.decoded == text
+
+
+@pytest.mark.parametrize("size", [30, 33, 34, 45])
+def test_base64_of_other_lengths_is_decoded(size: int) -> None:
+    text = b"password = Zq8vL2mP9xR4Ab7Cd3Ef5Gh6Ij1Kl0Mn2Op4Qr6"[:size]
+    (segment,) = decode.segments(b"x = " + base64.b64encode(text) + b"\n")
+    assert (segment.start, segment.decoded) == (4, text)
 
 
 @settings(max_examples=200, deadline=None)
