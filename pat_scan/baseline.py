@@ -94,11 +94,13 @@ def split(
     reported: list[Finding] = []
     baselined: list[Finding] = []
     used: set[Entry] = set()
+    by_identity: dict[tuple[str, str], list[Entry]] = {}
+    for entry in baseline.entries:
+        by_identity.setdefault((entry.rule, entry.fingerprint), []).append(entry)
     for finding in findings:
         path = finding.path if rooted else root_relative(finding.path, root)
-        hits = [
-            e for e in baseline.entries if e.matches(finding.rule.id, finding.fingerprint, path)
-        ]
+        identity = (finding.rule.id, finding.fingerprint)  # a hash: computed once a finding
+        hits = [e for e in by_identity.get(identity, ()) if e.matches(*identity, path)]
         if hits:
             used.update(hits)
             baselined.append(finding._replace(suppressed="baseline"))
