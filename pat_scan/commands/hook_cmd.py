@@ -36,6 +36,7 @@ def register(commands: Any, *parents: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from pat_scan import git, scan
+    from pat_scan.baseline import root_relative
     from pat_scan.commands.common import Prepared, finish
     from pat_scan.errors import GitError
     from pat_scan.sources import DEFAULT_MAX_FILE_SIZE, Blob, changes, files
@@ -46,10 +47,10 @@ def run(args: argparse.Namespace) -> int:
     prepared = Prepared(args, root)
     max_size = args.max_file_size or prepared.config.max_file_size or DEFAULT_MAX_FILE_SIZE
     excluded = prepared.config.excluder()
-    found, whole = _what_to_scan(root, [_relative(root, f) for f in args.files])
+    found, whole = _what_to_scan(root, [root_relative(f, root) for f in args.files])
     here = Path.cwd()
     entries: list[tuple[Blob, FileChange | None]] = [
-        (blob._replace(path=_relative(here, str(root / blob.path))), change)
+        (blob._replace(path=root_relative(str(root / blob.path), here)), change)
         for change, blob in changes.blobs(
             root, found, max_size, lambda path: excluded(str(root / path))
         )
@@ -80,7 +81,3 @@ def _what_to_scan(root: Path, passed: list[str]) -> tuple[list[FileChange], list
         staged_paths = {c.path for c in found}
         return found, [f for f in passed if f not in staged_paths]  # never skip a passed file
     return [], passed  # pre-commit run --files / --all-files
-
-
-def _relative(base: Path, path: str) -> str:
-    return Path(os.path.relpath(os.path.abspath(path), base)).as_posix()
