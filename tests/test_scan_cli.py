@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import random
 import signal
 import subprocess
@@ -14,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from pat_scan.findings import identity
 from tests.conftest import bad_token, git, run_process, token
 
 
@@ -70,7 +70,7 @@ def test_json_schema(repo: Path, cli: Any) -> None:
     (finding,) = doc["findings"]
     assert finding == {
         "rule_id": "github-pat-classic",
-        "rule_name": finding["rule_name"],
+        "rule_name": "GitHub personal access token (classic)",
         "severity": "critical",
         "confidence": "high",
         "blocking": True,
@@ -81,7 +81,7 @@ def test_json_schema(repo: Path, cli: Any) -> None:
         "end_column": 8 + len(secret),
         "secret": secret[:6] + "…",
         "redacted": True,
-        "fingerprint": finding["fingerprint"],
+        "fingerprint": identity("github-pat-classic", secret),
     }
     assert len(finding["fingerprint"]) == 32
     assert doc["stats"]["files_scanned"] == 1
@@ -148,11 +148,18 @@ def test_skips_are_counted_not_fatal(repo: Path, cli: Any) -> None:
     assert "skipped: 1 binary, 1 not UTF-8, 1 too large" in text
 
 
-@pytest.mark.skipif(sys.platform == "win32" or os.geteuid() == 0, reason="root reads anything")
-def test_unreadable_file_is_counted(repo: Path, cli: Any) -> None:
+def test_unreadable_file_is_counted(repo: Path, cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     locked = repo / "locked.txt"
     locked.write_text("secret")
-    locked.chmod(0)
+    # chmod 0 stops no one running as root (as CI does): opening the file is refused instead.
+    real_open = Path.open
+
+    def refusing_open(path: Path, *args: Any, **kwargs: Any) -> Any:
+        if path.name == locked.name:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", refusing_open)
     result = cli("scan", "--format", "json", cwd=repo)
     assert result.json()["stats"]["skipped"] == {"unreadable": 1}
 
@@ -239,14 +246,22 @@ def test_large_trees_scan_in_parallel_with_the_same_result(
     from benchmarks.corpus import write_tree
     from pat_scan import parallel, scan
 
-    if parallel.jobs() < 2:
-        pytest.skip("one processor: the pool is never used")
+    monkeypatch.setattr(parallel, "jobs", lambda: 2)  # a pool even on one processor
+    pools: list[int] = []
+    real_pool = parallel.pool
+
+    def counted_pool(workers: int, rules: Any) -> Any:
+        pools.append(workers)
+        return real_pool(workers, rules)
+
+    monkeypatch.setattr(parallel, "pool", counted_pool)
     corpus = write_tree(tmp_path / "tree", 6, files=260, seed=11)
-    listing = [(p, str(p)) for p in sorted((tmp_path / "tree").rglob("*")) if p.is_file()]
+    listing = [(str(p), str(p)) for p in sorted((tmp_path / "tree").rglob("*")) if p.is_file()]
     assert scan._large(listing)  # else both runs would be in-process and prove nothing
     parallel_run = cli("scan", "--no-git", "--format", "json", str(tmp_path / "tree"))
     monkeypatch.setattr(scan, "PARALLEL_FILES", 10**9)  # force the in-process path
     serial_run = cli("scan", "--no-git", "--format", "json", str(tmp_path / "tree"))
+    assert pools == [2]  # the first run used a pool of two workers, the second none
     assert parallel_run.out == serial_run.out
     found = parallel_run.json()["findings"]
     assert len(found) >= len(corpus.planted) > 0
