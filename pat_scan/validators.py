@@ -165,11 +165,11 @@ def _generate_npm(rng: random.Random, arg: str) -> str:
 _GITLAB_PREFIX_SET = frozenset(_B62 + "-_")
 
 
-def _gitlab_payload_ok(encoded: str, length_field: str) -> bool:
-    if len(length_field) != 2 or not _only(length_field, _B36_SET):
-        return False
-    if int(length_field, 36) != len(encoded):
-        return False
+def _gitlab_prefix_ok(prefix: str) -> bool:
+    return _only(prefix, _GITLAB_PREFIX_SET) and prefix[-1] in "-_"
+
+
+def _gitlab_payload_ok(encoded: str) -> bool:
     raw = _b64_decode(encoded, _B64URL_SET)
     if raw is None or len(raw) < 18:
         return False
@@ -198,14 +198,14 @@ def _validate_gitlab(secret: str) -> bool:
     if encoded_len is None or not 0 < encoded_len < len(head):
         return False
     prefix, encoded = head[:-encoded_len], head[-encoded_len:]
-    if not _only(prefix, _GITLAB_PREFIX_SET) or prefix[-1] not in "-_":
+    if not _gitlab_prefix_ok(prefix):
         return False
-    return _gitlab_payload_ok(encoded, tail)
+    return _gitlab_payload_ok(encoded)
 
 
 def _generate_gitlab(rng: random.Random, arg: str) -> str:
     prefix = arg or "glpat-"
-    if not _only(prefix, _GITLAB_PREFIX_SET) or prefix[-1] not in "-_":
+    if not _gitlab_prefix_ok(prefix):
         raise ValueError(f"gitlab_routable_crc: bad prefix {arg!r}")
     routing = {
         "o": _encode_base(rng.randrange(1, 10**8), _B36, 1),
@@ -876,6 +876,11 @@ _OPENAI_MARKER = "T3BlbkFJ"
 _OPENAI_KIND_SET = frozenset(_B62 + "_")
 
 
+def _openai_kinds_ok(kinds: str) -> bool:
+    """What follows "sk-": nothing, or "name-" segments (proj-, svcacct-, admin-, ...)."""
+    return not kinds or (kinds.endswith("-") and _only(kinds.replace("-", ""), _OPENAI_KIND_SET))
+
+
 def _validate_openai(secret: str) -> bool:
     idx = secret.rfind(_OPENAI_MARKER)
     if not secret.startswith("sk-") or idx < 0:
@@ -887,17 +892,12 @@ def _validate_openai(secret: str) -> bool:
     before, prefix = secret[idx - size : idx], secret[: idx - size]
     if not _only(before + after, _B64URL_SET):
         return False
-    # The prefix is "sk-" plus optional "name-" segments (proj-, svcacct-, admin-, ...).
-    kinds = prefix[3:]
-    return not kinds or (kinds.endswith("-") and _only(kinds.replace("-", ""), _OPENAI_KIND_SET))
+    return _openai_kinds_ok(prefix[3:])
 
 
 def _generate_openai(rng: random.Random, arg: str) -> str:
     prefix = arg or "sk-proj-"
-    kinds = prefix[3:]
-    if not prefix.startswith("sk-") or (
-        kinds and not (kinds.endswith("-") and _only(kinds.replace("-", ""), _OPENAI_KIND_SET))
-    ):
+    if not prefix.startswith("sk-") or not _openai_kinds_ok(prefix[3:]):
         raise ValueError(f"openai_marker: prefix must look like 'sk-' or 'sk-proj-', got {arg!r}")
     if prefix == "sk-":
         return prefix + _rand(rng, _B62, 20) + _OPENAI_MARKER + _rand(rng, _B62, 20)
@@ -1235,11 +1235,8 @@ CHECKS: Mapping[str, Check] = {
 
 
 def validate(name: str, secret: str) -> bool:
-    """CHECKS[name].validate(secret); False for an unknown name or any malformed input."""
+    """CHECKS[name].validate(secret); False for an unknown name or any malformed input (every
+    check's validator is wrapped by `_safe`, so it never raises: the hook must never crash on a
+    hostile file)."""
     check = CHECKS.get(name)
-    if check is None:
-        return False
-    try:
-        return check.validate(secret)
-    except Exception:  # the hook must never crash on a hostile file
-        return False
+    return check is not None and check.validate(secret)

@@ -150,10 +150,11 @@ def _gate(rule: Rule, found: Any, data: bytes, illustrative: bool = False) -> Ma
     confidence = "medium"
     checksummed = False
     if rule.validator is not None:
-        from pat_scan.validators import CHECKS, validate
+        from pat_scan.validators import CHECKS
 
-        if validate(rule.validator, secret):
-            checksummed = CHECKS[rule.validator].checksummed
+        check = CHECKS.get(rule.validator)  # validators.validate(), with one look-up
+        if check is not None and check.validate(secret):
+            checksummed = check.checksummed
             confidence = "high"
         elif rule.invalid == "drop":
             return None
