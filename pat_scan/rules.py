@@ -153,6 +153,17 @@ def fingerprint(rules: Sequence[Rule]) -> str:
     return digest.hexdigest()[:32]
 
 
+def findings_fingerprint(rules: Sequence[Rule]) -> str:
+    """Hash of everything that decides what the rules find (patterns and every gate), for keying
+    stored scan results: an entropy, validator, allow or paths change must not reuse them."""
+    decisive = [
+        [r.id, r.regex, r.keywords, r.entropy, r.validator, r.invalid, r.allow, r.paths]
+        for r in rules
+    ]
+    payload = json.dumps([__version__, decisive]).encode()
+    return hashlib.sha256(payload).hexdigest()[:32]
+
+
 def _read(path: Path) -> bytes:
     try:
         return path.read_bytes()

@@ -226,6 +226,12 @@ def test_incremental_store(repo: Path, cli: Any) -> None:
     assert rebuilt["stats"]["files_scanned"] == 3
     assert rebuilt["findings"] == first["findings"]
 
+    # A gate changes what a rule finds (here the configuration's entropy for it): scanned again.
+    (repo / ".pat-scan.yaml").write_text("entropy: {github-pat-classic: 8}\n")
+    _, stricter = history(cli, "--incremental", cwd=repo)
+    assert stricter["stats"]["files_scanned"] == 3
+    assert stricter["findings"] == []
+
 
 def test_interrupt_reports_partial_result(tmp_path: Path) -> None:
     """SIGINT while the workers read a large history: exit 130, a report, no traceback."""

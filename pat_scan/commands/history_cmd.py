@@ -151,7 +151,7 @@ class History:
             from pat_scan import rules as rule_packs
 
             store_key = history_store.key(
-                rule_packs.fingerprint(self.matcher.rules),
+                rule_packs.findings_fingerprint(self.matcher.rules),
                 max_size,
                 config.allow,
                 config.stopwords,
