@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from pat_scan import validators as v
 from pat_scan.validators import CHECKS, Check, validate
+from tests.conftest import token as new_token
 
 # Arguments each generator accepts ('' is always the default).
 ARGS: dict[str, list[str]] = {
@@ -59,10 +60,6 @@ GITHUB_PREFIXES = ("ghp_", "gho_", "ghu_", "ghs_", "ghr_")
 def retypes_github_token(name: str, token: str, mutated: str) -> bool:
     """GitHub's CRC does not cover the prefix: ghp_ -> gho_ is another valid token, not a typo."""
     return name == "github_crc32" and mutated[:4] != token[:4] and mutated[:4] in GITHUB_PREFIXES
-
-
-def gen(name: str, seed: int = 0, arg: str = "") -> str:
-    return CHECKS[name].generate(random.Random(seed), arg)
 
 
 def replace_at(text: str, index: int, char: str) -> str:
@@ -124,7 +121,7 @@ def test_check_is_frozen() -> None:
 
 
 def test_validate_dispatches_by_name() -> None:
-    token = gen("github_crc32")
+    token = new_token("github_crc32", "")
     assert validate("github_crc32", token) is True
     assert validate("npm_crc32", token) is False
     assert validate("no_such_check", token) is False
@@ -132,8 +129,8 @@ def test_validate_dispatches_by_name() -> None:
 
 @pytest.mark.parametrize("name", sorted(CHECKS))
 def test_generation_is_deterministic(name: str) -> None:
-    assert gen(name, 7) == gen(name, 7)
-    assert gen(name, 7) != gen(name, 8)
+    assert new_token(name, "", 7) == new_token(name, "", 7)
+    assert new_token(name, "", 7) != new_token(name, "", 8)
 
 
 @pytest.mark.parametrize(
@@ -156,7 +153,7 @@ def test_generation_is_deterministic(name: str) -> None:
 )
 def test_generator_rejects_unknown_argument(name: str, arg: str) -> None:
     with pytest.raises(ValueError, match=name):
-        gen(name, 0, arg)
+        new_token(name, arg)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -169,7 +166,7 @@ def test_generator_rejects_unknown_argument(name: str, arg: str) -> None:
 @given(seed=SEEDS, data=st.data())
 def test_generated_tokens_validate(name: str, seed: int, data: st.DataObject) -> None:
     arg = data.draw(st.sampled_from(ARGS[name]), label="arg")
-    token = gen(name, seed, arg)
+    token = new_token(name, arg, seed)
     assert CHECKS[name].validate(token) is True
     assert validate(name, token) is True
 
@@ -178,7 +175,7 @@ def test_generated_tokens_validate(name: str, seed: int, data: st.DataObject) ->
 @settings(max_examples=40, deadline=None)
 @given(seed=SEEDS, data=st.data())
 def test_single_character_change_fails(name: str, seed: int, data: st.DataObject) -> None:
-    token = gen(name, seed, data.draw(st.sampled_from(ARGS[name]), label="arg"))
+    token = new_token(name, data.draw(st.sampled_from(ARGS[name]), label="arg"), seed)
     index = data.draw(st.integers(0, len(token) - 1), label="index")
     choices = [c for c in MUTATION_ALPHABET if c != token[index]]
     char = data.draw(st.sampled_from(choices), label="char")
@@ -189,7 +186,7 @@ def test_single_character_change_fails(name: str, seed: int, data: st.DataObject
 @pytest.mark.parametrize("name", CHECKSUMMED)
 def test_every_single_character_change_fails(name: str) -> None:
     # Exhaustive over positions and a same-alphabet replacement for one token per check.
-    token = gen(name, 2024)
+    token = new_token(name, "", 2024)
     alphabet = sorted(set(token) | set(string.digits))
     tried = 0
     for index, original in enumerate(token):
@@ -215,7 +212,7 @@ def test_never_raises_on_arbitrary_text(name: str, text: str) -> None:
 @settings(max_examples=20, deadline=None)
 @given(seed=st.integers(0, 1000), data=st.data())
 def test_never_raises_on_damaged_tokens(name: str, seed: int, data: st.DataObject) -> None:
-    token = gen(name, seed)
+    token = new_token(name, "", seed)
     start = data.draw(st.integers(0, len(token)), label="start")
     stop = data.draw(st.integers(start, len(token)), label="stop")
     insert = data.draw(st.text(max_size=5), label="insert")
@@ -282,7 +279,7 @@ def test_github_pads_short_checksums() -> None:
 
 
 def test_github_rejects_wrong_prefix_and_length() -> None:
-    token = gen("github_crc32")
+    token = new_token("github_crc32", "")
     assert not validate("github_crc32", "ghx_" + token[4:])
     assert not validate("github_crc32", token + "a")
     assert not validate("github_crc32", token[:-1])
@@ -360,7 +357,7 @@ def test_bech32_bip173_invalid_vectors(text: str) -> None:
 
 
 def test_age_key_shape() -> None:
-    token = gen("age_bech32", 3)
+    token = new_token("age_bech32", "", 3)
     assert token.startswith("AGE-SECRET-KEY-1")
     assert len(token) == 74
     assert token == token.upper()
@@ -386,7 +383,7 @@ def test_crc24_check_value() -> None:
 
 
 def test_pgp_corrupted_checksum_line_fails() -> None:
-    armour = gen("pgp_crc24", 11)
+    armour = new_token("pgp_crc24", "", 11)
     lines = armour.split("\n")
     crc_index = next(i for i, line in enumerate(lines) if line.startswith("="))
     crc_line = lines[crc_index]
@@ -400,7 +397,7 @@ def test_pgp_corrupted_checksum_line_fails() -> None:
 
 
 def test_pgp_corrupted_body_fails() -> None:
-    armour = gen("pgp_crc24", 12)
+    armour = new_token("pgp_crc24", "", 12)
     lines = armour.split("\n")
     body_line = lines[3]  # BEGIN, blank, first body line, second body line
     for pos in range(len(body_line)):
@@ -409,7 +406,7 @@ def test_pgp_corrupted_body_fails() -> None:
 
 
 def test_pgp_without_checksum_needs_secret_key_tag() -> None:
-    armour = gen("pgp_crc24", 13, "nocrc")
+    armour = new_token("pgp_crc24", "nocrc", 13)
     assert "\n=" not in armour
     assert validate("pgp_crc24", armour)
     body = "".join(armour.split("\n")[2:-1])
@@ -420,7 +417,7 @@ def test_pgp_without_checksum_needs_secret_key_tag() -> None:
 
 
 def test_pgp_accepts_headers_crlf_and_escapes() -> None:
-    armour = gen("pgp_crc24", 14)
+    armour = new_token("pgp_crc24", "", 14)
     with_header = armour.replace("-----\n\n", "-----\nVersion: Fake 1.0\n\n", 1)
     assert validate("pgp_crc24", with_header)
     assert validate("pgp_crc24", armour.replace("\n", "\r\n"))
@@ -435,12 +432,14 @@ def test_pgp_accepts_headers_crlf_and_escapes() -> None:
 
 def test_pypi_token_starts_with_v2_location_field() -> None:
     # 0x02 (version), 0x01 (location), 0x08 (length), "pypi.org" -> "AgEIcHlwaS5vcmc"
-    assert gen("pypi_macaroon", 1).startswith("pypi-" + b64url(b"\x02\x01\x08pypi.org")[:15])
+    assert new_token("pypi_macaroon", "", 1).startswith(
+        "pypi-" + b64url(b"\x02\x01\x08pypi.org")[:15]
+    )
     assert b64url(b"\x02\x01\x08pypi.org").startswith("AgEIcHlwaS5vcmc")
 
 
 def test_pypi_rejects_other_locations_and_damage() -> None:
-    token = gen("pypi_macaroon", 2)
+    token = new_token("pypi_macaroon", "", 2)
     raw = base64.urlsafe_b64decode(token[5:] + "=" * (-len(token[5:]) % 4))
     other = raw.replace(b"pypi.org", b"evil.org", 1)
     assert not validate("pypi_macaroon", "pypi-" + b64url(other))
@@ -502,7 +501,7 @@ def test_jwt_structure() -> None:
 
 @pytest.mark.parametrize("kind", ARGS["private_key"])
 def test_private_key_embedded_forms(kind: str) -> None:
-    pem = gen("private_key", 21, kind)
+    pem = new_token("private_key", kind, 21)
     assert validate("private_key", pem.replace("\n", "\r\n"))
     assert validate("private_key", pem.replace("\n", "\\n"))  # inside a JSON string
     indented = "\n".join(f'    "{line}"' for line in pem.split("\n"))
@@ -512,7 +511,7 @@ def test_private_key_embedded_forms(kind: str) -> None:
 
 @pytest.mark.parametrize("kind", ARGS["private_key"])
 def test_private_key_damage_fails(kind: str) -> None:
-    pem = gen("private_key", 22, kind)
+    pem = new_token("private_key", kind, 22)
     lines = pem.split("\n")
     without_line = "\n".join(lines[:2] + lines[3:])  # drops 48 bytes from the middle
     assert not validate("private_key", without_line)
@@ -531,9 +530,9 @@ def test_private_key_der_length_must_match() -> None:
 
 
 def test_private_key_label_mismatch_and_openssh_magic() -> None:
-    pem = gen("private_key", 23, "RSA")
+    pem = new_token("private_key", "RSA", 23)
     assert not validate("private_key", pem.replace("END RSA", "END EC"))
-    ssh = gen("private_key", 24, "OPENSSH")
+    ssh = new_token("private_key", "OPENSSH", 24)
     body = "".join(ssh.split("\n")[1:-1])
     raw = base64.b64decode(body)
     assert raw.startswith(b"openssh-key-v1\x00")
@@ -590,7 +589,7 @@ def test_azure_storage_key_length_and_canonical_form() -> None:
 
 
 def test_anthropic_shape() -> None:
-    token = gen("anthropic_key", 31)
+    token = new_token("anthropic_key", "", 31)
     assert len(token) == 108
     assert token.endswith("AA")
     assert not validate("anthropic_key", token[:-2] + "AB")
@@ -604,7 +603,7 @@ def test_telegram_shape() -> None:
 
 
 def test_sentry_payload_must_be_json() -> None:
-    token = gen("sentry_org_token", 41)
+    token = new_token("sentry_org_token", "", 41)
     payload = token[7:].rpartition("_")[0]
     assert json.loads(base64.b64decode(payload))["url"] == "https://sentry.io"
     not_json = base64.b64encode(b"not json at all!").decode()
@@ -658,7 +657,7 @@ def test_xprv_master_key_has_no_parent() -> None:
 
 
 def test_gcp_service_account_fields() -> None:
-    doc = json.loads(gen("gcp_service_account", 51))
+    doc = json.loads(new_token("gcp_service_account", "", 51))
     assert validate("gcp_service_account", json.dumps(doc))
     for field, value in [
         ("type", "authorized_user"),
