@@ -26,7 +26,11 @@ DEFAULT_VECTORS = (
 
 class Outcome(NamedTuple):
     record: dict[str, Any]
-    reported: bool
+    rules: frozenset[str]  # ids of the rules that reported the record (any confidence)
+
+    @property
+    def reported(self) -> bool:
+        return bool(self.rules)
 
 
 class Score(NamedTuple):
@@ -61,7 +65,7 @@ def evaluate(records: Iterable[dict[str, Any]]) -> list[Outcome]:
         name = Path(record["path"]).name if record.get("path") else "sample.txt"
         blob = Blob(name, record["text"].encode("utf-8", "surrogatepass"))
         result = scan.scan_entries([(blob, None)], matcher, config)
-        outcomes.append(Outcome(record, bool(result.findings)))
+        outcomes.append(Outcome(record, frozenset(f.rule.id for f in result.findings)))
     return outcomes
 
 
