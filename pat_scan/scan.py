@@ -45,10 +45,15 @@ class Policy(NamedTuple):
     fail_on: str = "low"  # lowest severity that fails
 
     def blocks(self, finding: Finding) -> bool:
+        """Whether this finding fails the run; a suppressed one never does."""
         return (
-            CONFIDENCE_ORDER[finding.confidence] >= CONFIDENCE_ORDER[self.min_confidence]
-            and SEVERITY_ORDER[finding.rule.severity] >= SEVERITY_ORDER[self.fail_on]
+            finding.suppressed is None
+            and CONFIDENCE_ORDER[finding.confidence] >= CONFIDENCE_ORDER[self.min_confidence]
+            and self.fails_on(finding.rule.severity)
         )
+
+    def fails_on(self, severity: str) -> bool:
+        return SEVERITY_ORDER[severity] >= SEVERITY_ORDER[self.fail_on]
 
 
 class Result:

@@ -28,6 +28,7 @@ def test_inline_markers(repo: Path, cli: Any, suffix: str, suppressed: bool) -> 
     assert (result.code == 0) is suppressed
     if suppressed:
         assert [s["reason"] for s in doc["suppressed"]] == ["inline marker"]
+        assert [s["blocking"] for s in doc["suppressed"]] == [False]
 
 
 def test_allow_regex_and_stopwords(repo: Path, cli: Any) -> None:

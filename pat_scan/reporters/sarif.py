@@ -109,7 +109,7 @@ def _rules(report: Report, findings: Iterable[Finding]) -> list[Rule]:
 
 
 def _rule(report: Report, rule: Rule) -> dict[str, Any]:
-    blocks = SEVERITY_ORDER[rule.severity] >= SEVERITY_ORDER[report.policy.fail_on]
+    blocks = report.policy.fails_on(rule.severity)
     descriptor: dict[str, Any] = {
         "id": rule.id,
         "name": pascal_case(rule.id),
@@ -253,7 +253,7 @@ def _invocation(kept: int, total: int) -> dict[str, Any]:
 
 
 def _level(report: Report, finding: Finding) -> str:
-    if finding.suppressed is None and report.policy.blocks(finding):
+    if report.policy.blocks(finding):
         return "error"
     return "note" if finding.confidence == "low" else "warning"
 
@@ -276,7 +276,7 @@ def _result(
     properties: dict[str, Any] = {
         "severity": finding.rule.severity,
         "confidence": finding.confidence,
-        "blocking": finding.suppressed is None and report.policy.blocks(finding),
+        "blocking": report.policy.blocks(finding),
     }
     if finding.commit:
         properties["commit"] = dict(sorted(finding.commit.items()))
