@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -21,7 +22,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make `benchmarks` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.compare import Tool, _packaged_binary, measure, pat_scan_command
+from benchmarks.compare import Tool, find_binary, measure, pat_scan_command
 
 
 def make_synthetic(target: Path, commits: int, files: int, seed: int) -> None:
@@ -73,11 +74,11 @@ def tools(repo: Path) -> list[Tool]:
     found.append(Tool("pat-scan history", pat))
     found.append(Tool("pat-scan history --no-commit-messages", [*pat, "--no-commit-messages"]))
     found.append(Tool("pat-scan history --jobs 1", [*pat, "--jobs", "1"]))
-    betterleaks = _packaged_binary("betterleaks", "betterleaks")
+    betterleaks = find_binary("betterleaks")
     if betterleaks:
         command = [betterleaks, "git", str(repo), "--no-banner", "--redact", "--log-level", "error"]
         found.append(Tool("betterleaks git", command))
-    kingfisher = _packaged_binary("kingfisher", "kingfisher")
+    kingfisher = find_binary("kingfisher")
     if kingfisher:
         command = [kingfisher, "scan", str(repo), "--no-validate", "--no-update-check"]
         command += ["--format", "json", "--quiet"]
@@ -116,10 +117,10 @@ def main(argv: list[str] | None = None) -> int:
             if result.error:
                 print(f"{tool.name:48} error: {result.error}")
                 continue
-            walls = sorted(result.walls) or [0.0]
+            median = statistics.median(result.walls or [0.0])
             peak = max(result.peaks, default=0) / 1e6
             shown = "" if result.findings is None else str(result.findings)
-            print(f"{tool.name:48} {walls[len(walls) // 2]:16.2f} {peak:8.0f} {shown:>8}")
+            print(f"{tool.name:48} {median:16.2f} {peak:8.0f} {shown:>8}")
     return 0
 
 

