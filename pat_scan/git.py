@@ -15,7 +15,15 @@ from pat_scan.errors import GitError
 
 def run(args: Sequence[str], cwd: str | os.PathLike[str] | None = None) -> bytes:
     """stdout of `git ARGS`; a failure (or git missing) raises GitError with git's message."""
-    return run_with_input(args, None, cwd)
+    try:
+        completed = subprocess.run(
+            ("git", *args), cwd=cwd, stdin=subprocess.DEVNULL, capture_output=True, check=False
+        )
+    except OSError as exc:
+        raise GitError(f"cannot run git: {exc.strerror}") from None
+    if completed.returncode != 0:
+        raise _failure(args, completed.stderr, completed.returncode)
+    return completed.stdout
 
 
 # When one of these is set, git decides where the repository is: ask it.
@@ -44,7 +52,7 @@ def toplevel(path: str | os.PathLike[str]) -> Path | None:
                 return None  # inside a bare repository or a .git directory: no work tree
         return None
     try:
-        out = run(("rev-parse", "--show-toplevel"), cwd=folder or ".")
+        out = run(("rev-parse", "--show-toplevel"), cwd=folder)
     except GitError:
         return None
     text = out.decode().strip()
@@ -129,25 +137,11 @@ def has_commit(root: Path, revision: str) -> bool:
     return True
 
 
-def run_with_input(
-    args: Sequence[str], data: bytes | None, cwd: str | os.PathLike[str] | None
-) -> bytes:
-    try:
-        completed = subprocess.run(
-            ("git", *args),
-            cwd=cwd,
-            input=data,
-            stdin=subprocess.DEVNULL if data is None else None,
-            capture_output=True,
-            check=False,
-        )
-    except OSError as exc:
-        raise GitError(f"cannot run git: {exc.strerror}") from None
-    if completed.returncode != 0:
-        message = completed.stderr.decode("utf-8", "replace").strip().splitlines()
-        detail = message[-1] if message else f"exit status {completed.returncode}"
-        raise GitError(f"git {_subcommand(args)} failed: {detail}")
-    return completed.stdout
+def _failure(args: Sequence[str], stderr: bytes, returncode: int) -> GitError:
+    """The error for a failed git command: its last line of stderr, or its exit status."""
+    message = stderr.decode("utf-8", "replace").strip().splitlines()
+    detail = message[-1] if message else f"exit status {returncode}"
+    return GitError(f"git {_subcommand(args)} failed: {detail}")
 
 
 def _subcommand(args: Sequence[str]) -> str:
@@ -164,12 +158,10 @@ def _subcommand(args: Sequence[str]) -> str:
 # History scans (`pat-scan history`): streaming readers that never hold the whole history.
 
 
-def git_dir(path: str | os.PathLike[str]) -> tuple[Path, Path]:
-    """(git dir, common git dir) of the repository at `path`; bare repositories included."""
-    out = run(("rev-parse", "--absolute-git-dir", "--git-common-dir"), cwd=path)
-    own, common = out.decode().splitlines()[:2]
-    common_path = Path(common) if os.path.isabs(common) else Path(path) / common
-    return Path(own), common_path.resolve()
+def common_dir(path: str | os.PathLike[str]) -> Path:
+    """The common git dir of the repository at `path` (shared by its worktrees; bare included)."""
+    common = run(("rev-parse", "--git-common-dir"), cwd=path).decode().strip()
+    return (Path(common) if os.path.isabs(common) else Path(path) / common).resolve()
 
 
 def resolve_commit(root: Path, revision: str) -> str | None:
@@ -220,14 +212,14 @@ def stream_lines(args: Sequence[str], cwd: Path) -> Iterator[bytes]:
         _stop(process)
 
 
-def stream_records(args: Sequence[str], cwd: Path, separator: bytes = b"\0") -> Iterator[bytes]:
-    """stdout of `git ARGS` split on `separator`, read in chunks (for -z output)."""
+def stream_records(args: Sequence[str], cwd: Path) -> Iterator[bytes]:
+    """stdout of `git ARGS` split on NUL, read in chunks (for -z output)."""
     process = _popen(args, cwd, stdin=False)
     assert process.stdout is not None
     try:
         pending = b""
         while chunk := process.stdout.read1(1 << 16):  # type: ignore[attr-defined]
-            parts = (pending + chunk).split(separator)
+            parts = (pending + chunk).split(b"\0")
             pending = parts.pop()
             yield from parts
         if pending:
@@ -303,9 +295,7 @@ def _finish(process: subprocess.Popen[bytes], args: Sequence[str]) -> None:
     assert process.stderr is not None
     error = process.stderr.read()
     if process.wait() != 0:
-        message = error.decode("utf-8", "replace").strip().splitlines()
-        detail = message[-1] if message else f"exit status {process.returncode}"
-        raise GitError(f"git {_subcommand(args)} failed: {detail}")
+        raise _failure(args, error, process.returncode)
 
 
 def _eof(args: Sequence[str]) -> bytes:

@@ -60,36 +60,35 @@ def register(commands: Any, *parents: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    import sys
     from pathlib import Path
 
     from pat_scan import git, scan
+    from pat_scan.cli import EXIT_INTERRUPTED
     from pat_scan.commands.common import Prepared, finish
     from pat_scan.errors import UsageError
-    from pat_scan.sources import DEFAULT_MAX_FILE_SIZE
 
     repo, revisions = _targets(args)
     if not Path(repo).is_dir():
         raise UsageError(f"{repo}: not a directory")
     root = Path(repo).resolve()
-    _, common_dir = git.git_dir(root)  # not a repository: GitError, exit 3
+    common_dir = git.common_dir(root)  # not a repository: GitError, exit 3
     prepared = Prepared(args, git.toplevel(root) or root)
+    # Entries are judged stale only by scans of the work tree: history keeps old versions.
     if not git.commit_ids(root, ["--max-count=1", *revisions]):
-        import sys
-
         print(f"pat-scan: {repo}: no commits to scan", file=sys.stderr)
         return finish(args, prepared, scan.Result(), "history", stale_scope=set())
-    max_size = args.max_file_size or prepared.config.max_file_size or DEFAULT_MAX_FILE_SIZE
-    history = History(args, prepared, root, common_dir, revisions, max_size)
+    history = History(args, prepared, root, common_dir, revisions)
+    interrupted = False
     try:
         history.run()
     except KeyboardInterrupt:
-        history.interrupted()
-        finish(args, prepared, history.result(), "history", stale_scope=set())
-        return 130
+        print("pat-scan: interrupted: reporting what was found so far", file=sys.stderr)
+        interrupted = True
     finally:
         history.close()
-    # Entries are judged stale only by scans of the work tree: history keeps old versions.
-    return finish(args, prepared, history.result(), "history", stale_scope=set())
+    code = finish(args, prepared, history.result(), "history", stale_scope=set())
+    return EXIT_INTERRUPTED if interrupted else code
 
 
 def _targets(args: argparse.Namespace) -> tuple[str, list[str]]:
@@ -125,7 +124,6 @@ class History:
         root: Any,
         common_dir: Any,
         revisions: list[str],
-        max_size: int,
     ) -> None:
         from pat_scan import history_store, scan, suppress
         from pat_scan.findings import Finding
@@ -134,13 +132,13 @@ class History:
         self.args = args
         self.root = root
         self.revisions = revisions
-        self.max_size = max_size
+        self.max_size = prepared.max_size
         self.matcher = prepared.matcher
         self.rules_by_id = {rule.id: rule for rule in self.matcher.rules}
         config = prepared.config
         self.config = config
         self.allowlist = suppress.Allowlist(config.allow, config.stopwords)
-        self.stats = scan.Result().stats
+        self.stats = scan.Stats()
         self.names: dict[str, str] = {}  # blob id -> a path it had (rev-list's)
         self.blob_findings: dict[str, list[Finding]] = {}  # suppression reason already set
         self.message_findings: dict[str, list[Finding]] = {}  # commit id -> findings
@@ -152,7 +150,7 @@ class History:
 
             store_key = history_store.key(
                 rule_packs.findings_fingerprint(self.matcher.rules),
-                max_size,
+                self.max_size,
                 config.allow,
                 config.stopwords,
             )
@@ -161,11 +159,11 @@ class History:
     # -- the pipeline -------------------------------------------------------------------------
 
     def run(self) -> None:
-        from pat_scan.sources import history
+        from pat_scan import git
 
         excluded = self._excluder()
         ids: list[str] = []
-        for oid, name in history.plan(self.root, self.revisions):
+        for oid, name in git.history_blobs(self.root, self.revisions):
             if oid in self.names:
                 continue
             self.names[oid] = name
@@ -214,7 +212,7 @@ class History:
         from pat_scan.sources import history
 
         jobs = self.args.jobs or parallel.jobs()
-        size = max(200, min(2000, len(ids) // (max(jobs, 1) * 8) or 1))
+        size = max(200, min(2000, len(ids) // (max(jobs, 1) * 8)))
         work = history.chunks([(oid, self.names.get(oid, "")) for oid in ids], size)
         task = functools.partial(history.scan_chunk, str(self.root), max_size=self.max_size)
         progress = Progress(len(ids))
@@ -313,11 +311,6 @@ class History:
             c = by_sha[sha]
             intro = Intro(c.sha, c.author, c.email, c.time, c.date, history.MESSAGE_PATH)
             self.intros.setdefault(sha, intro)
-
-    def interrupted(self) -> None:
-        import sys
-
-        print("pat-scan: interrupted: reporting what was found so far", file=sys.stderr)
 
     def close(self) -> None:
         if self.store is not None:

@@ -44,11 +44,6 @@ class Commit(NamedTuple):
     added: list[tuple[str, str]]  # (blob id, path) the commit adds or changes
 
 
-def plan(root: Path, revisions: Sequence[str]) -> Iterator[tuple[str, str]]:
-    """(blob id, a path it had) of each unique object reachable from `revisions`."""
-    return git.history_blobs(root, revisions)
-
-
 def chunks(ids: Sequence[tuple[str, str]], size: int) -> list[list[tuple[str, str]]]:
     return [list(ids[start : start + size]) for start in range(0, len(ids), size)]
 
