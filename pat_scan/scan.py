@@ -7,7 +7,7 @@ import os
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from pat_scan import rules as rule_packs
 from pat_scan import suppress
@@ -36,6 +36,11 @@ class Selection(NamedTuple):
     extra_packs: tuple[str, ...] = ()
     only: tuple[str, ...] = ()
     disable: tuple[str, ...] = ()
+
+    @classmethod
+    def from_args(cls, args: Any) -> Selection:
+        """From the shared --rules / --only-rule / --disable-rule options."""
+        return cls(tuple(args.rules), tuple(args.only_rule), tuple(args.disable_rule))
 
 
 class Policy(NamedTuple):

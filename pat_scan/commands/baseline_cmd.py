@@ -46,11 +46,12 @@ def register(commands: Any, *parents: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from pat_scan import baseline
+    from pat_scan.commands.common import ies
     from pat_scan.commands.scan_cmd import collect
     from pat_scan.errors import UsageError
 
     prepared, result = collect(args)
-    target = _target(args, prepared)
+    target = _target(prepared)
     current = {
         baseline.entry_for(f, prepared.root, getattr(args, "any_path", False))
         for f in result.findings
@@ -59,25 +60,26 @@ def run(args: argparse.Namespace) -> int:
         if target.exists() and not args.force:
             raise UsageError(f"{target} exists; use `baseline update`, or --force to replace it")
         baseline.save(target, current)
-        print(f"pat-scan: wrote {len(current)} entr{_ies(len(current))} to {target}")
+        print(f"pat-scan: wrote {len(current)} entr{ies(len(current))} to {target}")
         return 0
     existing = baseline.load(target) if target.exists() else baseline.Baseline(target, ())
     if args.action == "update":
         added = current - set(existing.entries)
         baseline.save(target, {*existing.entries, *added})
-        print(f"pat-scan: added {len(added)} entr{_ies(len(added))} to {target}")
+        print(f"pat-scan: added {len(added)} entr{ies(len(added))} to {target}")
         return 0
     _, _, used = baseline.split(result.findings, existing, prepared.root)
     dropped = [e for e in existing.entries if e not in used]
     baseline.save(target, used)
     for entry in sorted(dropped):
         print(f"pruned: {entry.path}: {entry.rule} {entry.fingerprint[:12]}")
-    print(f"pat-scan: pruned {len(dropped)} entr{_ies(len(dropped))} from {target}")
+    print(f"pat-scan: pruned {len(dropped)} entr{ies(len(dropped))} from {target}")
     return 0
 
 
 def run_import(args: argparse.Namespace) -> int:
     from pat_scan import baseline, migrate
+    from pat_scan.commands.common import ies
     from pat_scan.commands.scan_cmd import collect
 
     source = Path(args.source)
@@ -85,25 +87,18 @@ def run_import(args: argparse.Namespace) -> int:
     prepared, result = collect(args)
     matched = [f for f in result.findings if wanted.accepts(f, prepared.root)]
     entries = {baseline.entry_for(f, prepared.root) for f in matched}
-    target = _target(args, prepared)
+    target = _target(prepared)
     existing = baseline.load(target).entries if target.exists() else ()
     baseline.save(target, {*existing, *entries})
     print(
-        f"pat-scan: imported {len(entries)} entr{_ies(len(entries))} from {source} "
+        f"pat-scan: imported {len(entries)} entr{ies(len(entries))} from {source} "
         f"({wanted.kind}; {wanted.size} in the source) into {target}"
     )
     return 0
 
 
-def _target(args: argparse.Namespace, prepared: Prepared) -> Path:
+def _target(prepared: Prepared) -> Path:
+    """Where the baseline is written: the one in use, else the default name at the root."""
     from pat_scan.baseline import DEFAULT_NAME
 
-    if args.baseline:
-        return Path(args.baseline)
-    if prepared.config.baseline:
-        return prepared.config.root / prepared.config.baseline
-    return prepared.root / DEFAULT_NAME
-
-
-def _ies(count: int) -> str:
-    return "y" if count == 1 else "ies"
+    return prepared.baseline_path or prepared.root / DEFAULT_NAME

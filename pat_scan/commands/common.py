@@ -19,13 +19,14 @@ from pat_scan.errors import UsageError
 from pat_scan.reporters import Report, writer
 from pat_scan.rules import Rule
 from pat_scan.scan import Policy, Result
+from pat_scan.sources import DEFAULT_MAX_FILE_SIZE
 
 
 class Prepared:
     """Configuration and policy at once; rules and engine on first use of `matcher`, so that a
     hook with nothing to scan (an empty commit) does not pay for them."""
 
-    __slots__ = ("_matcher", "_selection", "baseline_path", "config", "policy", "root")
+    __slots__ = ("_matcher", "_selection", "baseline_path", "config", "max_size", "policy", "root")
 
     def __init__(self, args: argparse.Namespace, root: Path) -> None:
         self.root = root
@@ -37,9 +38,12 @@ class Prepared:
             or "medium",
             fail_on=getattr(args, "fail_on", None) or self.config.fail_on or "low",
         )
-        self._selection = scan.Selection(
-            tuple(args.rules), tuple(args.only_rule), tuple(args.disable_rule)
+        self.max_size = (
+            getattr(args, "max_file_size", None)
+            or self.config.max_file_size
+            or DEFAULT_MAX_FILE_SIZE
         )
+        self._selection = scan.Selection.from_args(args)
         self._matcher: Matcher | None = None
 
     @property
@@ -91,8 +95,8 @@ def finish(
     code = _emit(args, result, prepared.policy, kind, rules)
     if result.stale and getattr(args, "fail_on_stale_baseline", False):
         print(
-            f"pat-scan: {len(result.stale)} stale baseline entr"
-            f"{'y' if len(result.stale) == 1 else 'ies'}: run `pat-scan baseline prune`",
+            f"pat-scan: {len(result.stale)} stale baseline entr{ies(len(result.stale))}: "
+            "run `pat-scan baseline prune`",
             file=sys.stderr,
         )
         code = max(code, 1)
@@ -138,3 +142,8 @@ def _use_color(choice: str, out: TextIO) -> bool:
     if choice != "auto":
         return choice == "always"
     return "NO_COLOR" not in os.environ and out.isatty()
+
+
+def ies(count: int) -> str:
+    """The ending of "entry" / "entries" for `count`."""
+    return "y" if count == 1 else "ies"

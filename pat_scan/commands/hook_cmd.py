@@ -39,13 +39,13 @@ def run(args: argparse.Namespace) -> int:
     from pat_scan.baseline import root_relative
     from pat_scan.commands.common import Prepared, finish
     from pat_scan.errors import GitError
-    from pat_scan.sources import DEFAULT_MAX_FILE_SIZE, Blob, changes, files
+    from pat_scan.sources import Blob, changes, files
 
     root = git.toplevel(Path.cwd())
     if root is None:
         raise GitError("not inside a git work tree: the hook scans what git is about to commit")
     prepared = Prepared(args, root)
-    max_size = args.max_file_size or prepared.config.max_file_size or DEFAULT_MAX_FILE_SIZE
+    max_size = prepared.max_size
     excluded = prepared.config.excluder()
     found, whole = _what_to_scan(root, [root_relative(f, root) for f in args.files])
     here = Path.cwd()

@@ -36,8 +36,7 @@ def _selected(args: argparse.Namespace) -> list[Rule]:
     from pat_scan.config import discover
 
     config = discover(args.config, Path.cwd())
-    selection = scan.Selection(tuple(args.rules), tuple(args.only_rule), tuple(args.disable_rule))
-    return scan.load_rules(config, selection, examples=True)
+    return scan.load_rules(config, scan.Selection.from_args(args), examples=True)
 
 
 def run_list(args: argparse.Namespace) -> int:

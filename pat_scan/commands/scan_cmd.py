@@ -63,11 +63,11 @@ def collect(args: argparse.Namespace) -> tuple[Prepared, Result]:
     """Scan the paths the arguments name; suppression by baseline is left to the caller."""
     from pat_scan import scan
     from pat_scan.commands.common import Prepared
-    from pat_scan.sources import DEFAULT_MAX_FILE_SIZE, files
+    from pat_scan.sources import files
 
     prepared = Prepared(args, scan.default_root(args.paths))
     config = prepared.config
-    max_size = args.max_file_size or config.max_file_size or DEFAULT_MAX_FILE_SIZE
+    max_size = prepared.max_size
     if args.paths == ["-"]:
         return prepared, scan.scan_blobs([files.stdin_blob(max_size)], prepared.matcher, config)
     listing = files.listing(args.paths, use_git=not args.no_git)
