@@ -14,7 +14,7 @@ import hashlib
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from pat_scan.findings import Finding
 from pat_scan.rules import Rule
@@ -37,6 +37,10 @@ CREATE TABLE intros (
     PRIMARY KEY (revisions, oid)
 ) WITHOUT ROWID;
 """
+
+
+# Bound parameters in one `IN (...)`: well under SQLite's limit (999 before 3.32).
+_SOURCES_PER_QUERY = 500
 
 
 class Stored(NamedTuple):
@@ -105,14 +109,22 @@ class Store:
         return {row[0] for row in self._db.execute("SELECT sha FROM commits")}
 
     def findings(self, sources: Iterable[str]) -> dict[str, list[Stored]]:
-        wanted = set(sources)
+        """The stored findings of each of `sources` that has any, in the order they were added
+        (sources too: by their first finding). Looked up through the `findings_source` index."""
+        wanted = list(dict.fromkeys(sources))
+        rows: list[tuple[Any, ...]] = []
+        for i in range(0, len(wanted), _SOURCES_PER_QUERY):
+            batch = wanted[i : i + _SOURCES_PER_QUERY]
+            rows += self._db.execute(
+                "SELECT rowid, source, rule_id, fingerprint, prefix, line, col, end_line, end_col,"
+                " confidence, suppressed FROM findings"
+                f" WHERE source IN ({', '.join('?' * len(batch))})",
+                batch,
+            )
+        rows.sort(key=lambda row: row[0])  # rowid: the order a scan of the whole table gives
         found: dict[str, list[Stored]] = {}
-        for source, *fields in self._db.execute(
-            "SELECT source, rule_id, fingerprint, prefix, line, col, end_line, end_col,"
-            " confidence, suppressed FROM findings"
-        ):
-            if source in wanted:
-                found.setdefault(source, []).append(Stored(*fields))
+        for _, source, *fields in rows:
+            found.setdefault(source, []).append(Stored(*fields))
         return found
 
     def add_blobs(self, scanned: Iterable[tuple[str, str | None]]) -> None:

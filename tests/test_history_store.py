@@ -1,0 +1,52 @@
+"""The history store's look-up of stored findings by source."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+from pat_scan.history_store import Store, Stored
+
+
+def _row(rng: random.Random, n: int) -> Stored:
+    return Stored(f"rule-{rng.randrange(5)}", f"fp{n}", "ghp_", n, 1, n, 9, "high", None)
+
+
+def _whole_table(store: Store, sources: set[str]) -> dict[str, list[Stored]]:
+    """What `findings` returned when it read the whole table and kept the wanted sources."""
+    found: dict[str, list[Stored]] = {}
+    for source, *fields in store._db.execute(
+        "SELECT source, rule_id, fingerprint, prefix, line, col, end_line, end_col,"
+        " confidence, suppressed FROM findings"
+    ):
+        if source in sources:
+            found.setdefault(source, []).append(Stored(*fields))
+    return found
+
+
+def test_findings_by_source_match_a_scan_of_the_whole_table(tmp_path: Path) -> None:
+    rng = random.Random(7)
+    store = Store(tmp_path / "history.sqlite", "key")
+    sources = [f"{rng.getrandbits(160):040x}" for _ in range(1300)]
+    # Sources added in several rounds, interleaved, so rowid order is not source order.
+    for n in range(3000):
+        store.add_findings(rng.choice(sources), [_row(rng, n)])
+    store.commit()
+    for wanted in ([], sources[:3], sources, rng.sample(sources, 1100) + ["absent"] * 3):
+        got = store.findings(iter(wanted + wanted[:10]))  # a generator, with repeats
+        expected = _whole_table(store, set(wanted))
+        assert got == expected
+        assert list(got) == list(expected)  # the same order of sources, too
+    store.close()
+
+
+def test_findings_are_looked_up_through_the_source_index(tmp_path: Path) -> None:
+    store = Store(tmp_path / "history.sqlite", "key")
+    statements: list[str] = []
+    store._db.set_trace_callback(statements.append)
+    store.findings(["a", "b"])
+    store._db.set_trace_callback(None)
+    (query,) = [s for s in statements if "FROM findings" in s]
+    plan = store._db.execute("EXPLAIN QUERY PLAN " + query).fetchall()
+    assert any("findings_source" in row[-1] for row in plan), plan
+    store.close()
