@@ -88,3 +88,33 @@ def test_parse_size() -> None:
     assert parse_size("100") == 100
     with pytest.raises(ValueError, match="10XB"):
         parse_size("10XB")
+
+
+def test_a_valid_yaml_file_is_read_from_the_cache_the_next_time(tmp_path: Path) -> None:
+    """The hook's path: once a file has been parsed and checked, neither yaml nor the regex
+    check runs for the same bytes again, and the result is the same configuration."""
+    import os
+    import subprocess
+    import sys
+
+    (tmp_path / ".pat-scan.yaml").write_text("allow: ['^t = ']\nexclude: [vendor/**]\n")
+    probe = (
+        "import sys; from pathlib import Path; from pat_scan import config; "
+        "c = config.discover(None, Path('.')); "
+        "print(c.allow, c.exclude, 'yaml' in sys.modules, 'regex' in sys.modules)"
+    )
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", probe],
+            cwd=tmp_path,
+            env={**os.environ, "PAT_SCAN_CACHE_DIR": str(tmp_path / "cache")},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        for _ in range(2)
+    ]
+    assert runs == [
+        "('^t = ',) ('vendor/**',) True True",
+        "('^t = ',) ('vendor/**',) False False",
+    ]
