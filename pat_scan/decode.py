@@ -81,7 +81,7 @@ def _base64_text(run: bytes) -> bytes | None:
         body = body.replace(b"-", b"+").replace(b"_", b"/")
     body = body[: len(body) - len(body) % 4] if len(body) % 4 == 1 else body
     try:
-        if not _is_text(binascii.a2b_base64(body[:_PROBE]), minimum=0):
+        if not _is_text(binascii.a2b_base64(body[: min(len(body), _PROBE) // 4 * 4]), minimum=0):
             return None
         decoded = binascii.a2b_base64(body + b"=" * (-len(body) % 4))
     except binascii.Error:
