@@ -137,12 +137,17 @@ def load(
 
 
 def select(rules: Sequence[Rule], only: Sequence[str], disable: Sequence[str]) -> list[Rule]:
-    known = {r.id for r in rules}
-    for rule_id in (*only, *disable):
-        if rule_id not in known:
-            raise UsageError(f"unknown rule id {rule_id!r} (see `pat-scan rules list`)")
+    check_known(rules, (*only, *disable))
     chosen = [r for r in rules if not only or r.id in only]
     return [r for r in chosen if r.id not in disable]
+
+
+def check_known(rules: Sequence[Rule], ids: Iterable[str]) -> None:
+    """A usage error for the first id no rule has."""
+    known = {r.id for r in rules}
+    for rule_id in ids:
+        if rule_id not in known:
+            raise UsageError(f"unknown rule id {rule_id!r} (see `pat-scan rules list`)")
 
 
 def fingerprint(rules: Sequence[Rule]) -> str:

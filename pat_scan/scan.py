@@ -80,7 +80,7 @@ def load_rules(config: Config, selection: Selection, examples: bool = False) -> 
         loaded, selection.only or config.enable, (*config.disable, *selection.disable)
     )
     if config.entropy:
-        rule_packs.select(loaded, tuple(config.entropy), ())  # unknown ids are an error
+        rule_packs.check_known(loaded, config.entropy)
         chosen = [
             r._replace(entropy=config.entropy[r.id]) if r.id in config.entropy else r
             for r in chosen
