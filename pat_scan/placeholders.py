@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 
@@ -111,6 +112,7 @@ _EXAMPLE_FOLDERS = frozenset(
 _EXAMPLE_NAME = re.compile(r"(?:^|[._-])(?:example|sample)s?(?:[._-]|$)", re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=4096)  # asked for every file scanned; paths recur in a history
 def example_location(path: str) -> bool:
     """Whether `path` is documentation or an example file (`docs/`, `examples/`,
     `.env.example`, `config.sample.yaml`, `examples-1.json`)."""

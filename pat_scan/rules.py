@@ -70,10 +70,13 @@ class Rule(NamedTuple):
     paths: tuple[str, ...] = ()  # globs on the file's path or name; empty: every file
 
     def applies_to(self, path: str) -> bool:
-        if not self.paths:
-            return True
-        pattern = _path_pattern(self.paths)  # asked for every file scanned: compiled once
-        return bool(pattern.match(path) or pattern.match(path.rsplit("/", 1)[-1]))
+        return not self.paths or path_matches(self.paths, path)
+
+
+def path_matches(globs: tuple[str, ...], path: str) -> bool:
+    """Whether a glob matches the path or its file name."""
+    pattern = _path_pattern(globs)  # asked for every file scanned: compiled once
+    return bool(pattern.match(path) or pattern.match(path.rsplit("/", 1)[-1]))
 
 
 @functools.cache

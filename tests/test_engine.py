@@ -190,3 +190,44 @@ def test_a_long_word_list_is_split_across_expressions_with_the_same_matches() ->
         text = f"{word}_key=0123abcd".encode()
         database.scan(text, match_event_handler=record, context=text)
     assert hits == [f"{word}_key=0123abcd".encode() for word in words]
+
+
+def test_rules_limited_to_some_files_are_looked_for_only_in_those_files() -> None:
+    """They have a database of their own (they cost the most to run and apply to few files):
+    scanned for a .env file, not for a Python file with the same text."""
+    from pat_scan.engine.hyperscan_prefilter import HyperscanPrefilter
+
+    prefilter = HyperscanPrefilter(RULES)
+    limited = {i for i, rule in enumerate(RULES) if rule.paths}
+    env_rule = next(i for i, rule in enumerate(RULES) if rule.id == "env-file-secret")
+    text = b"DEBUG=false\nSTRIPE_WEBHOOK_KEY=q8Zr2LmX0vTn4KpW7sYb1cHd5fGj9aEu\n"
+    assert env_rule in prefilter.regions(text, "deploy/.env")
+    assert not limited & set(prefilter.regions(text, "deploy/settings.py"))
+    assert not limited & set(prefilter.regions(text))  # no path: no file-limited rule
+
+
+def test_a_pack_whose_file_limited_rules_give_hyperscan_nothing_still_scans(
+    tmp_path: Path,
+) -> None:
+    """A rule with paths and no keywords is checked whole by the matcher: no database for it,
+    remembered as such in the cache, and the other rules still run."""
+    from pat_scan.engine.hyperscan_prefilter import HyperscanPrefilter
+
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(
+        "rules:\n"
+        "  - id: whole-file\n    name: n\n    description: d\n    severity: low\n"
+        "    keywords: []\n    paths: ['*.secret']\n"
+        "    regex: '(?P<secret>[0-9]{8})'\n    remediation: r\n"
+        "  - id: plain\n    name: n\n    description: d\n    severity: low\n"
+        "    keywords: [pln]\n    regex: '(?P<secret>pln[0-9]{6})'\n    remediation: r\n"
+    )
+    loaded = rules.load([pack], builtin=False)
+    for _ in range(2):  # built, then from the cache
+        assert HyperscanPrefilter(loaded)._limited is None
+        matcher = engine.create(loaded, "hyperscan")
+        assert [m.rule.id for m in matcher.scan(b"12345678 pln123456", "a.secret")] == [
+            "whole-file",
+            "plain",
+        ]
+        assert [m.rule.id for m in matcher.scan(b"12345678 pln123456", "a.txt")] == ["plain"]

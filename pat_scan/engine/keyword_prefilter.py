@@ -45,7 +45,7 @@ class KeywordPrefilter:
             for first, child in sorted(trie.items())
         ]
 
-    def regions(self, data: bytes) -> Regions:
+    def regions(self, data: bytes, path: str = "") -> Regions:
         found: Regions = {}
         lowered = data.lower()
         for pattern in self._patterns:

@@ -44,7 +44,7 @@ class Matcher:
         rule's own examples asks whether it matches, not whether it wins)."""
         illustrative = placeholders.example_location(path)
         matches: list[Match] = []
-        proposed = self._prefilter.regions(data)
+        proposed = self._prefilter.regions(data, path)
         for index in self._whole_file_rules:  # no keyword to look for: the file name selects
             if data and self.rules[index].applies_to(path):
                 proposed.setdefault(index, []).append((0, len(data)))

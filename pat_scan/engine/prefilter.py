@@ -9,6 +9,7 @@ Regions = dict[int, list[tuple[int, int]]]
 
 
 class Prefilter(Protocol):
-    def regions(self, data: bytes) -> Regions:
-        """Every true match of rule i lies wholly inside one of regions[i]; may over-approximate."""
+    def regions(self, data: bytes, path: str = "") -> Regions:
+        """Every true match of rule i lies wholly inside one of regions[i]; may over-approximate.
+        Rules limited to files that `path` is not may be left out."""
         ...
