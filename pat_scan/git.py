@@ -7,7 +7,7 @@ from __future__ import annotations
 import contextlib
 import os
 import subprocess
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from pat_scan.errors import GitError
@@ -217,16 +217,64 @@ def stream_records(args: Sequence[str], cwd: Path) -> Iterator[bytes]:
     process = _popen(args, cwd, stdin=False)
     assert process.stdout is not None
     try:
-        pending = b""
-        while chunk := process.stdout.read1(1 << 16):  # type: ignore[attr-defined]
-            parts = (pending + chunk).split(b"\0")
-            pending = parts.pop()
-            yield from parts
-        if pending:
-            yield pending
+        yield from _records(process.stdout.read1)  # type: ignore[attr-defined]
         _finish(process, args)
     finally:
         _stop(process)
+
+
+def _records(read: Callable[[int], bytes]) -> Iterator[bytes]:
+    """What `read` gives until it gives nothing, split on NUL."""
+    pending = b""
+    while chunk := read(1 << 16):
+        parts = (pending + chunk).split(b"\0")
+        pending = parts.pop()
+        yield from parts
+    if pending:
+        yield pending
+
+
+class Spooled:
+    """`git ARGS` started now, its output spooled to an unnamed temporary file and read later:
+    a pass whose output is needed only after other work runs on a core that work leaves idle.
+    The file holds what the repository already holds (commit messages, paths) and is gone when
+    closed or when the process ends."""
+
+    def __init__(self, args: Sequence[str], cwd: Path) -> None:
+        import tempfile
+
+        self.args = tuple(args)
+        # Closed by close(), which the caller's `finally` runs: no `with` can span the scan.
+        self._output = tempfile.TemporaryFile()  # noqa: SIM115
+        self._errors = tempfile.TemporaryFile()  # noqa: SIM115
+        try:
+            self._process = subprocess.Popen(
+                ("git", *args),
+                cwd=cwd,
+                stdin=subprocess.DEVNULL,
+                stdout=self._output,
+                stderr=self._errors,
+                start_new_session=True,  # as in _popen: Ctrl-C reaches pat-scan, which stops it
+            )
+        except OSError as exc:
+            self._output.close()
+            self._errors.close()
+            raise GitError(f"cannot run git: {exc.strerror}") from None
+
+    def records(self) -> Iterator[bytes]:
+        """The NUL-separated output once git is done; a failure raises GitError."""
+        if self._process.wait() != 0:
+            self._errors.seek(0)
+            raise _failure(self.args, self._errors.read(), self._process.returncode)
+        self._output.seek(0)
+        return _records(self._output.read)
+
+    def close(self) -> None:
+        if self._process.poll() is None:
+            self._process.kill()
+        self._process.wait()
+        self._output.close()
+        self._errors.close()
 
 
 def iter_blobs(
@@ -350,6 +398,15 @@ LOG_FORMAT = "--format=%x01%H%x00%an%x00%ae%x00%at%x00%aI%x00%B"
 
 def history_log(root: Path, revisions: Sequence[str], raw: bool) -> Iterator[bytes]:
     """NUL-separated tokens of `git log`, oldest first (parents before children)."""
+    return stream_records(_history_log_args(revisions, raw), root)
+
+
+def spool_history_log(root: Path, revisions: Sequence[str]) -> Spooled:
+    """`history_log` with `raw`, started now and read when its `records()` are asked for."""
+    return Spooled(_history_log_args(revisions, raw=True), root)
+
+
+def _history_log_args(revisions: Sequence[str], raw: bool) -> tuple[str, ...]:
     diff = ("--raw", "--root", "--no-abbrev", "--no-renames", "--diff-merges=first-parent")
     args = ("log", "--reverse", "--date-order", "-z", LOG_FORMAT, *(diff if raw else ()))
-    return stream_records((*args, *revisions, "--"), root)
+    return (*args, *revisions, "--")

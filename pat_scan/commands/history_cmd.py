@@ -144,6 +144,7 @@ class History:
         self.message_findings: dict[str, list[Finding]] = {}  # commit id -> findings
         self.intros: dict[str, Intro] = {}  # blob or commit id -> first commit
         self.complete = False
+        self.log: Any = None  # the spooled `git log`, when started ahead of the blob scan
         self.store = None
         if args.incremental:
             from pat_scan import rules as rule_packs
@@ -161,6 +162,10 @@ class History:
     def run(self) -> None:
         from pat_scan import git
 
+        if self.store is None:
+            # Needed only after the blobs, but git can write it now while a core is idle (while
+            # rev-list lists the blobs). An incremental run may not need it at all.
+            self.log = git.spool_history_log(self.root, self.revisions)
         excluded = self._excluder()
         ids: list[str] = []
         for oid, name in git.history_blobs(self.root, self.revisions):
@@ -277,7 +282,11 @@ class History:
             return  # nothing new: everything below is already in the store
         scanned: list[str] = []
         pending: list[Any] = []  # commits whose messages are still to be scanned
-        for commit in history.commits(self.root, self.revisions, raw=bool(wanted)):
+        if self.log is not None:
+            tokens = self.log.records()
+        else:
+            tokens = git.history_log(self.root, self.revisions, raw=bool(wanted))
+        for commit in history.commits(tokens, wanted):
             intro = Intro(commit.sha, commit.author, commit.email, commit.time, commit.date, "")
             if messages and commit.sha not in known_commits:
                 pending.append(commit)
@@ -313,6 +322,8 @@ class History:
             self.intros.setdefault(sha, intro)
 
     def close(self) -> None:
+        if self.log is not None:
+            self.log.close()
         if self.store is not None:
             self.store.close()
 

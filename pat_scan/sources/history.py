@@ -3,14 +3,14 @@
 Blob ids come from `git rev-list --objects` and are cut into chunks of consecutive ids (so the
 delta chains git resolves stay warm); each chunk is read through its own `git cat-file --batch`
 stream and scanned by a worker that builds its own engine. Only findings travel back. Commit
-metadata and messages come afterwards from one `git log` pass, which also tells, for the blobs
-that had findings only, the first commit that added each one.
+metadata and messages come from one `git log` pass (started with the scan, read after it), which
+also tells, for the blobs that had findings only, the first commit that added each one.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -41,7 +41,7 @@ class Commit(NamedTuple):
     time: int  # author time, seconds since the epoch: orders "first"
     date: str  # ISO 8601, as shown
     message: str
-    added: list[tuple[str, str]]  # (blob id, path) the commit adds or changes
+    added: list[tuple[str, str]]  # (blob id, path) of wanted blobs the commit adds or changes
 
 
 def chunks(ids: Sequence[tuple[str, str]], size: int) -> list[list[tuple[str, str]]]:
@@ -76,9 +76,10 @@ def scan_chunk(root: str, work: list[tuple[str, str]], max_size: int) -> Chunk:
     return Chunk(objects, bytes_read, files, bytes_scanned, dict(skipped), found, scanned)
 
 
-def commits(root: Path, revisions: Sequence[str], raw: bool) -> Iterator[Commit]:
-    """Commits oldest first, parents before children; with `raw`, what each one adds."""
-    tokens = git.history_log(root, revisions, raw)
+def commits(tokens: Iterator[bytes], wanted: Collection[str]) -> Iterator[Commit]:
+    """Commits from `git.history_log`'s tokens, oldest first, parents before children; with a
+    raw log, the `wanted` blob ids each one adds (the others are not even decoded)."""
+    wanted_ids = {oid.encode() for oid in wanted}
     header: list[str] = []
     added: list[tuple[str, str]] = []
     for token in tokens:
@@ -89,11 +90,18 @@ def commits(root: Path, revisions: Sequence[str], raw: bool) -> Iterator[Commit]
             header, added = [token[1:].decode()], []
             for _ in range(5):
                 header.append(next(tokens).decode("utf-8", "replace"))
-        elif token.startswith(b":") and raw:
+        elif token.startswith(b":"):
             path = next(tokens, b"")
+            if not wanted_ids:
+                continue
             fields = token.split()
             # ":old-mode new-mode old-id new-id status": new content is A, M or T, not D.
-            if len(fields) == 5 and fields[4][:1] in b"AMT" and fields[1] != b"160000":
+            if (
+                len(fields) == 5
+                and fields[3] in wanted_ids
+                and fields[4][:1] in b"AMT"
+                and fields[1] != b"160000"
+            ):
                 added.append((fields[3].decode(), path.decode("utf-8", "replace")))
     if header:
         yield _commit(header, added)

@@ -1,0 +1,38 @@
+"""pat_scan.git against real repositories: the spooled `git log` reads what the streamed one
+does, and a failure is an error, never an empty history."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pat_scan import git as pat_git
+from pat_scan.errors import GitError
+from tests.conftest import git
+
+
+def _commits(repo: Path, count: int) -> None:
+    for n in range(count):
+        (repo / "f.txt").write_text(f"{n}\n")
+        git(repo, "add", "f.txt")
+        git(repo, "commit", "-q", "-m", f"message {n}\n\nbody with\nlines")
+
+
+def test_the_spooled_log_reads_what_the_streamed_log_does(repo: Path) -> None:
+    _commits(repo, 5)
+    spooled = pat_git.spool_history_log(repo, ["--all"])
+    try:
+        assert list(spooled.records()) == list(pat_git.history_log(repo, ["--all"], raw=True))
+    finally:
+        spooled.close()
+
+
+def test_a_failing_spooled_command_raises_with_gits_message(repo: Path) -> None:
+    _commits(repo, 1)
+    spooled = pat_git.spool_history_log(repo, ["no-such-branch"])
+    try:
+        with pytest.raises(GitError, match=r"git log failed: .*no-such-branch"):
+            spooled.records()
+    finally:
+        spooled.close()
