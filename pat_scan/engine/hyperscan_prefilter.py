@@ -8,6 +8,7 @@ keywords. Hyperscan reports match end offsets, so a hit at `end` proposes the re
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
@@ -35,7 +36,11 @@ class HyperscanPrefilter:
         self._general, by_keywords = _cached_database(rules, general, "general")
         self._limited, limited_by_keywords = _cached_database(rules, limited, "limited")
         self._by_keywords = by_keywords | limited_by_keywords
-        self._limited_globs = tuple(glob for i in sorted(limited) for glob in rules[i].paths)
+        globs = tuple(glob for i in sorted(limited) for glob in rules[i].paths)
+        # Asked for every file; in a history the same paths recur thousands of times.
+        self._wants_limited = functools.lru_cache(maxsize=4096)(
+            functools.partial(rule_packs.path_matches, globs)
+        )
 
     def regions(self, data: bytes, path: str = "") -> Regions:
         found: Regions = {}
@@ -57,7 +62,7 @@ class HyperscanPrefilter:
 
     def _databases(self, path: str) -> list[hyperscan.Database]:
         databases = [self._general] if self._general is not None else []
-        if self._limited is not None and rule_packs.path_matches(self._limited_globs, path):
+        if self._limited is not None and self._wants_limited(path):
             databases.append(self._limited)
         return databases
 
