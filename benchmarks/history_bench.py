@@ -95,6 +95,22 @@ def incremental(repo: Path) -> Tool:
     return Tool("pat-scan history --incremental (nothing new)", command)
 
 
+def _describe(repo: Path) -> str:
+    """Reachable commits and the unique blobs they hold (the work a history scan has)."""
+
+    def git(*args: str, stdin: bytes | None = None) -> bytes:
+        return subprocess.run(
+            ["git", *args], cwd=repo, input=stdin, capture_output=True, check=True
+        ).stdout
+
+    commits = int(git("rev-list", "--all", "--count"))
+    listed = git("rev-list", "--objects", "--filter=object:type=blob", "--all")
+    ids = {line.split(b" ", 1)[0] for line in listed.splitlines()}
+    sizes = git("cat-file", "--batch-check=%(objectsize)", stdin=b"\n".join(ids) + b"\n")
+    total = sum(int(size) for size in sizes.split())
+    return f"{commits} commits, {len(ids)} unique blobs, {total / 1e6:.1f} MB"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repo", type=Path, action="append", default=[])
@@ -110,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
             make_synthetic(args.make_synthetic, args.commits, args.files, seed=1)
         repos.append(args.make_synthetic)
     for repo in repos:
-        print(f"\n{repo}")
+        print(f"\n{repo}: {_describe(repo)}")
         print(f"{'tool':48} {'wall s (median)':>16} {'peak MB':>8} {'findings':>8}")
         for tool in [*tools(repo), incremental(repo)]:
             result = measure(tool, args.runs, args.warmup)
