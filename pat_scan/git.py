@@ -9,6 +9,7 @@ import os
 import subprocess
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import IO
 
 from pat_scan.errors import GitError
 
@@ -238,15 +239,13 @@ class Spooled:
     """`git ARGS` started now, its output spooled to an unnamed temporary file and read later:
     a pass whose output is needed only after other work runs on a core that work leaves idle.
     The file holds what the repository already holds (commit messages, paths) and is gone when
-    closed or when the process ends."""
+    closed or when the process ends. It is made in `near` (a git dir: the repository's disk,
+    where /tmp may be memory) when that is writable."""
 
-    def __init__(self, args: Sequence[str], cwd: Path) -> None:
-        import tempfile
-
+    def __init__(self, args: Sequence[str], cwd: Path, near: Path | None = None) -> None:
         self.args = tuple(args)
-        # Closed by close(), which the caller's `finally` runs: no `with` can span the scan.
-        self._output = tempfile.TemporaryFile()  # noqa: SIM115
-        self._errors = tempfile.TemporaryFile()  # noqa: SIM115
+        self._output = _unnamed_file(near)
+        self._errors = _unnamed_file(None)
         try:
             self._process = subprocess.Popen(
                 ("git", *args),
@@ -275,6 +274,17 @@ class Spooled:
         self._process.wait()
         self._output.close()
         self._errors.close()
+
+
+def _unnamed_file(folder: Path | None) -> IO[bytes]:
+    """A temporary file with no name, in `folder` if it can be, else in the system's place."""
+    import tempfile
+
+    # Closed by Spooled.close(), which the caller's `finally` runs: no `with` spans the scan.
+    if folder is not None:
+        with contextlib.suppress(OSError):
+            return tempfile.TemporaryFile(dir=folder)
+    return tempfile.TemporaryFile()
 
 
 def iter_blobs(
@@ -401,9 +411,9 @@ def history_log(root: Path, revisions: Sequence[str], raw: bool) -> Iterator[byt
     return stream_records(_history_log_args(revisions, raw), root)
 
 
-def spool_history_log(root: Path, revisions: Sequence[str]) -> Spooled:
+def spool_history_log(root: Path, revisions: Sequence[str], near: Path | None = None) -> Spooled:
     """`history_log` with `raw`, started now and read when its `records()` are asked for."""
-    return Spooled(_history_log_args(revisions, raw=True), root)
+    return Spooled(_history_log_args(revisions, raw=True), root, near)
 
 
 def _history_log_args(revisions: Sequence[str], raw: bool) -> tuple[str, ...]:

@@ -19,9 +19,11 @@ def _commits(repo: Path, count: int) -> None:
         git(repo, "commit", "-q", "-m", f"message {n}\n\nbody with\nlines")
 
 
-def test_the_spooled_log_reads_what_the_streamed_log_does(repo: Path) -> None:
+@pytest.mark.parametrize("near", [None, ".git", "no-such-folder"])
+def test_the_spooled_log_reads_what_the_streamed_log_does(repo: Path, near: str | None) -> None:
+    """Spooled in the git dir, or where temporary files go when the folder cannot hold one."""
     _commits(repo, 5)
-    spooled = pat_git.spool_history_log(repo, ["--all"])
+    spooled = pat_git.spool_history_log(repo, ["--all"], None if near is None else repo / near)
     try:
         assert list(spooled.records()) == list(pat_git.history_log(repo, ["--all"], raw=True))
     finally:

@@ -131,6 +131,7 @@ class History:
 
         self.args = args
         self.root = root
+        self.common_dir = common_dir
         self.revisions = revisions
         self.max_size = prepared.max_size
         self.matcher = prepared.matcher
@@ -165,7 +166,7 @@ class History:
         if self.store is None:
             # Needed only after the blobs, but git can write it now while a core is idle (while
             # rev-list lists the blobs). An incremental run may not need it at all.
-            self.log = git.spool_history_log(self.root, self.revisions)
+            self.log = git.spool_history_log(self.root, self.revisions, near=self.common_dir)
         excluded = self._excluder()
         ids: list[str] = []
         for oid, name in git.history_blobs(self.root, self.revisions):
