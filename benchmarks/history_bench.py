@@ -2,7 +2,7 @@
 repositories: wall time and peak memory of each process (compare.py's `measure`).
 
     python benchmarks/history_bench.py --repo /tmp/pytest-src
-    python benchmarks/history_bench.py --make-synthetic /tmp/synthetic --commits 10000
+    python benchmarks/history_bench.py --make-synthetic /tmp/synthetic  # 10,087 commits reachable
 
 The synthetic repository is written with one `git fast-import` stream: COMMITS commits over a
 few hundred files of generated Python, each commit changing one file, with a credential-shaped
