@@ -292,3 +292,14 @@ def test_history_honours_the_baseline(repo: Path, cli: Any) -> None:
     result = cli("history", ".", "--format", "json", "--show-suppressed", cwd=repo)
     assert result.code == 0, result.out
     assert [s["reason"] for s in result.json()["suppressed"]] == ["baseline"]
+
+
+def test_text_report_speaks_of_history(repo: Path, cli: Any) -> None:
+    """What to do about a secret in history differs from one in a file: it stays in every clone."""
+    commit(repo, {"a.py": f"A = '{token(seed=61)}'\n"})
+    commit(repo, {"a.py": "A = os.environ['A']\n"})
+    result = cli("history", cwd=repo)
+    assert result.code == 1
+    assert "2 file versions scanned" in result.out
+    assert "Every clone keeps the old commits" in result.out
+    assert "Remove the secret from the file." not in result.out

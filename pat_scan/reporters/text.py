@@ -70,10 +70,17 @@ def _commit(finding: Finding) -> str:
 
 def _advice(report: Report, blocking: list[Finding]) -> str:
     lines = ["What to do:"]
-    lines.append(
-        "  1. Remove the secret from the file"
-        + (" and stage the change (git add)." if report.kind == "hook" else ".")
-    )
+    if report.kind == "history":
+        lines.append(
+            "  1. Remove it from the files that still hold it (still at HEAD). Every clone keeps"
+            " the old commits, so revoking it (2) is what makes it harmless; rewriting history"
+            " (git filter-repo) is optional and needs every clone replaced."
+        )
+    else:
+        lines.append(
+            "  1. Remove the secret from the file"
+            + (" and stage the change (git add)." if report.kind == "hook" else ".")
+        )
     lines.append("  2. Revoke it and rotate it, since it may already have been copied:")
     seen: set[str] = set()
     for finding in blocking:
@@ -102,7 +109,8 @@ def _quiet_reason(report: Report) -> str:
 def _summary(report: Report, blocking: list[Finding], paint: _Paint) -> str:
     result = report.result
     stats = result.stats
-    parts = [f"{stats.files} file{'s' * (stats.files != 1)} scanned ({_size(stats.bytes)})"]
+    scanned = "file version" if report.kind == "history" else "file"  # each blob, once
+    parts = [f"{stats.files} {scanned}{'s' * (stats.files != 1)} scanned ({_size(stats.bytes)})"]
     if stats.skipped:
         skipped = ", ".join(f"{n} {why}" for why, n in sorted(stats.skipped.items()))
         parts.append(f"skipped: {skipped}")
