@@ -260,6 +260,9 @@ class Spooled:
             self._errors.close()
             raise GitError(f"cannot run git: {exc.strerror}") from None
 
+    def finished(self) -> bool:
+        return self._process.poll() is not None
+
     def records(self) -> Iterator[bytes]:
         """The NUL-separated output once git is done; a failure raises GitError."""
         if self._process.wait() != 0:
@@ -290,49 +293,90 @@ def _unnamed_file(folder: Path | None) -> IO[bytes]:
 def iter_blobs(
     root: Path, ids: Iterable[str], max_size: int | None = None
 ) -> Iterator[tuple[str, str, int, bytes | None]]:
-    """(id, type, size, content) of each object through one `git cat-file --batch` process.
-
-    Ids are written by a thread while records are read, so neither side waits on a full pipe and
-    memory holds one object at a time. Content larger than `max_size` is read in chunks and
-    dropped (None)."""
-    import threading
-
-    args = ("cat-file", "--batch")
-    process = _popen(args, root, stdin=True)
-    assert process.stdin is not None and process.stdout is not None
-    stdin, stdout = process.stdin, process.stdout
-    _widen_pipe(stdout.fileno())
-
-    def write() -> None:
-        try:
-            for oid in ids:
-                stdin.write(oid.encode() + b"\n")
-            stdin.close()
-        except (BrokenPipeError, ValueError, OSError):
-            pass  # the reader stopped early (an error or an interrupt): nothing more to ask
-
-    writer = threading.Thread(target=write, daemon=True)
-    writer.start()
+    """(id, type, size, content) of each object through one `git cat-file --batch` process
+    (`BlobReader.read`, once); a failure of git raises GitError."""
+    reader = BlobReader(root)
     try:
-        while header := stdout.readline():
-            fields = header.split()
-            if len(fields) != 3:  # "<id> missing" or "<id> ambiguous"
-                raise GitError(f"cannot read object: {header.decode(errors='replace').strip()}")
-            oid, kind, size = fields[0].decode(), fields[1].decode(), int(fields[2])
-            if max_size is not None and size > max_size:
-                left = size + 1
-                while left:
-                    left -= len(stdout.read(min(left, 1 << 20)) or _eof(args))
-                yield oid, kind, size, None
-                continue
-            data = stdout.read(size)  # then the newline apart: slicing it off copies the blob
-            if len(data) != size or stdout.read(1) != b"\n":
-                _eof(args)
-            yield oid, kind, size, data
-        _finish(process, args)
+        yield from reader.read(list(ids), max_size)
+        reader.finish()
     finally:
-        _stop(process)
-        writer.join(timeout=1)
+        reader.close()
+
+
+class BlobReader:
+    """One `git cat-file --batch` process, asked for objects a batch at a time: git starts once
+    and the delta bases it has unpacked stay warm from one batch to the next."""
+
+    ARGS = ("cat-file", "--batch")
+
+    def __init__(self, root: Path) -> None:
+        self._process = _popen(self.ARGS, root, stdin=True)
+        assert self._process.stdout is not None
+        _widen_pipe(self._process.stdout.fileno())
+
+    def read(
+        self, ids: Sequence[str], max_size: int | None = None
+    ) -> Iterator[tuple[str, str, int, bytes | None]]:
+        """(id, type, size, content) of each of `ids`, in order. Ids are written by a thread
+        while records are read, so neither side waits on a full pipe, and memory holds one
+        object at a time. Content larger than `max_size` is read in chunks and dropped (None).
+        A batch abandoned half-read closes the reader: what git still has to say is lost."""
+        import threading
+
+        stdin, stdout = self._process.stdin, self._process.stdout
+        assert stdin is not None and stdout is not None
+        if stdout.closed:
+            raise GitError("git cat-file was stopped by an earlier error")
+
+        def write() -> None:
+            try:
+                stdin.write(b"".join(oid.encode() + b"\n" for oid in ids))
+                stdin.flush()
+            except (BrokenPipeError, ValueError, OSError):
+                pass  # git is gone (an error or an interrupt): reading says why
+
+        writer = threading.Thread(target=write, daemon=True)
+        writer.start()
+        complete = False
+        try:
+            for _ in ids:
+                yield self._record(stdout, max_size)
+            complete = True
+        finally:
+            writer.join(timeout=1)
+            if not complete:
+                self.close()
+
+    def _record(
+        self, stdout: IO[bytes], max_size: int | None
+    ) -> tuple[str, str, int, bytes | None]:
+        header = stdout.readline()
+        if not header:  # git stopped: its own words say why
+            self.finish()
+            _eof(self.ARGS)
+        fields = header.split()
+        if len(fields) != 3:  # "<id> missing" or "<id> ambiguous"
+            raise GitError(f"cannot read object: {header.decode(errors='replace').strip()}")
+        oid, kind, size = fields[0].decode(), fields[1].decode(), int(fields[2])
+        if max_size is not None and size > max_size:
+            left = size + 1
+            while left:
+                left -= len(stdout.read(min(left, 1 << 20)) or _eof(self.ARGS))
+            return oid, kind, size, None
+        data = stdout.read(size)  # then the newline apart: slicing it off copies the blob
+        if len(data) != size or stdout.read(1) != b"\n":
+            _eof(self.ARGS)
+        return oid, kind, size, data
+
+    def finish(self) -> None:
+        """No more batches: git exits, and a failure it reports raises GitError."""
+        assert self._process.stdin is not None
+        with contextlib.suppress(OSError):
+            self._process.stdin.close()
+        _finish(self._process, self.ARGS)
+
+    def close(self) -> None:
+        _stop(self._process)
 
 
 def _widen_pipe(descriptor: int) -> None:

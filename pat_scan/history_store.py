@@ -102,8 +102,14 @@ class Store:
         self._db.commit()
         self._db.close()
 
-    def blob_ids(self) -> set[str]:
-        return {row[0] for row in self._db.execute("SELECT oid FROM blobs")}
+    def known_blobs(self, oids: list[str]) -> set[str]:
+        """Those of `oids` scanned before (a batch at a time: the store may hold millions)."""
+        found: set[str] = set()
+        for i in range(0, len(oids), _SOURCES_PER_QUERY):
+            batch = oids[i : i + _SOURCES_PER_QUERY]
+            query = f"SELECT oid FROM blobs WHERE oid IN ({', '.join('?' * len(batch))})"
+            found.update(row[0] for row in self._db.execute(query, batch))
+        return found
 
     def commit_ids(self) -> set[str]:
         return {row[0] for row in self._db.execute("SELECT sha FROM commits")}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from multiprocessing.pool import Pool
 
 from pat_scan.engine import Matcher
@@ -61,7 +61,18 @@ def pool(workers: int, rules: Sequence[Rule]) -> Iterator[Pool]:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     try:
         yield created
-        created.close()
-    finally:
+    except BaseException:  # an interrupt or an error: stop now
         created.terminate()
         created.join()
+        raise
+    # Done: the workers exit on their own, running what they left to do at exit (at_exit).
+    created.close()
+    created.join()
+
+
+def at_exit(action: Callable[[], None]) -> None:
+    """Run `action` when this process ends normally: a pool worker after its pool is closed
+    (an interrupted pool is terminated instead, and its workers run nothing)."""
+    from multiprocessing import util
+
+    util.Finalize(None, action, exitpriority=0)

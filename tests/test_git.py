@@ -3,6 +3,7 @@ does, and a failure is an error, never an empty history."""
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -38,3 +39,40 @@ def test_a_failing_spooled_command_raises_with_gits_message(repo: Path) -> None:
             spooled.records()
     finally:
         spooled.close()
+
+
+def _blob(repo: Path, text: str) -> str:
+    return (
+        subprocess.run(
+            ["git", "hash-object", "-w", "--stdin"],
+            cwd=repo,
+            input=text.encode(),
+            capture_output=True,
+            check=True,
+        )
+        .stdout.decode()
+        .strip()
+    )
+
+
+def test_one_blob_reader_serves_batch_after_batch(repo: Path) -> None:
+    first, second = _blob(repo, "one\n"), _blob(repo, "two\n" * 40_000)  # past a pipe's buffer
+    reader = pat_git.BlobReader(repo)
+    try:
+        assert [r[3] for r in reader.read([first, second])] == [b"one\n", b"two\n" * 40_000]
+        assert [(r[0], r[3]) for r in reader.read([second, first], max_size=10)] == [
+            (second, None),  # too large: read past, not kept
+            (first, b"one\n"),
+        ]
+        reader.finish()
+    finally:
+        reader.close()
+
+
+def test_a_missing_object_is_an_error_and_closes_the_reader(repo: Path) -> None:
+    present = _blob(repo, "here\n")
+    reader = pat_git.BlobReader(repo)
+    with pytest.raises(GitError, match="missing"):
+        list(reader.read([present, "0" * 40]))
+    with pytest.raises(GitError):  # closed with the batch it could not finish
+        list(reader.read([present]))

@@ -1,4 +1,4 @@
-"""The history store's look-up of stored findings by source."""
+"""The history store's look-ups: stored findings by source, blobs scanned before."""
 
 from __future__ import annotations
 
@@ -49,4 +49,19 @@ def test_findings_are_looked_up_through_the_source_index(tmp_path: Path) -> None
     (query,) = [s for s in statements if "FROM findings" in s]
     plan = store._db.execute("EXPLAIN QUERY PLAN " + query).fetchall()
     assert any("findings_source" in row[-1] for row in plan), plan
+    store.close()
+
+
+def test_known_blobs_are_looked_up_in_batches(tmp_path: Path) -> None:
+    """Which of the listed blobs were scanned before, however many are asked at once."""
+    rng = random.Random(3)
+    store = Store(tmp_path / "history.sqlite", "key")
+    scanned = [f"{rng.getrandbits(160):040x}" for _ in range(1200)]
+    store.add_blobs((oid, None) for oid in scanned)
+    store.commit()
+    new = [f"{rng.getrandbits(160):040x}" for _ in range(700)]
+    asked = rng.sample(scanned, 900) + new
+    rng.shuffle(asked)
+    assert store.known_blobs(asked) == set(asked) - set(new)
+    assert store.known_blobs([]) == set()
     store.close()

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import argparse
 import os
+from collections.abc import Iterator
 from typing import Any
 
 from pat_scan.commands.scan_cmd import add_size_option
 
 # Below this many blobs a worker pool costs more than it saves.
 SERIAL_BELOW = 2000
+CHUNK_BLOBS = 2000  # blobs a worker reads through one cat-file process and scans at a time
+STORE_BATCH = 500  # blob ids looked up in the incremental store at a time
 MESSAGE_BATCH = 1000  # commit messages scanned joined at a time
 
 
@@ -140,12 +143,12 @@ class History:
         self.config = config
         self.allowlist = suppress.Allowlist(config.allow, config.stopwords)
         self.stats = scan.Stats()
-        self.names: dict[str, str] = {}  # blob id -> a path it had (rev-list's)
         self.blob_findings: dict[str, list[Finding]] = {}  # suppression reason already set
         self.message_findings: dict[str, list[Finding]] = {}  # commit id -> findings
         self.intros: dict[str, Intro] = {}  # blob or commit id -> first commit
         self.complete = False
         self.log: Any = None  # the spooled `git log`, when started ahead of the blob scan
+        self.progress = Progress(root, revisions)
         self.store = None
         if args.incremental:
             from pat_scan import rules as rule_packs
@@ -167,24 +170,30 @@ class History:
             # Needed only after the blobs, but git can write it now while a core is idle (while
             # rev-list lists the blobs). An incremental run may not need it at all.
             self.log = git.spool_history_log(self.root, self.revisions, near=self.common_dir)
-        excluded = self._excluder()
-        ids: list[str] = []
-        for oid, name in git.history_blobs(self.root, self.revisions):
-            if oid in self.names:
-                continue
-            self.names[oid] = name
-            if name and excluded(name):
-                self.stats.skipped["excluded"] += 1
-            else:
-                ids.append(oid)
-        if self.store is not None:
-            known = self.store.blob_ids()
-            old = [oid for oid in ids if oid in known]
-            ids = [oid for oid in ids if oid not in known]
-            self._load_stored(old)
-        self._scan_blobs(ids)
+        self._scan_blobs(self._blobs())
         self._walk_commits()
         self.complete = True
+
+    def _blobs(self) -> Iterator[tuple[str, str]]:
+        """(blob id, a path it had) to scan, streamed from rev-list (each blob once): nothing
+        here grows with the history. Excluded paths are counted; with the store, the blobs it
+        has seen are not scanned again, their findings are loaded from it."""
+        from pat_scan import git
+
+        excluded = self._excluder()
+        seen: list[tuple[str, str]] = []
+        for oid, name in git.history_blobs(self.root, self.revisions):
+            if name and excluded(name):
+                self.stats.skipped["excluded"] += 1
+                self.progress.update(1, 0)
+            elif self.store is None:
+                yield oid, name
+            else:
+                seen.append((oid, name))
+                if len(seen) == STORE_BATCH:
+                    yield from self._not_stored(seen)
+                    seen = []
+        yield from self._not_stored(seen)
 
     def _excluder(self) -> Any:
         """The configuration's exclusions on history paths, memoised: a path recurs in every
@@ -201,40 +210,58 @@ class History:
 
         return check
 
-    def _load_stored(self, old: list[str]) -> None:
+    def _not_stored(self, blobs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        """Those of `blobs` the store has not seen; the findings of the others are loaded."""
         from pat_scan import history_store
 
-        assert self.store is not None
-        for oid, rows in self.store.findings(old).items():
-            path = self.names.get(oid, "")
+        if self.store is None or not blobs:
+            return blobs
+        known = self.store.known_blobs([oid for oid, _ in blobs])
+        paths = {oid: path for oid, path in blobs if oid in known}
+        for oid, rows in self.store.findings(paths).items():
             self.blob_findings[oid] = [
-                history_store.rebuild(row, self.rules_by_id[row.rule_id], path) for row in rows
+                history_store.rebuild(row, self.rules_by_id[row.rule_id], paths[oid])
+                for row in rows
             ]
+        self.progress.update(len(known), 0)
+        return [(oid, path) for oid, path in blobs if oid not in known]
 
-    def _scan_blobs(self, ids: list[str]) -> None:
+    def _scan_blobs(self, blobs: Iterator[tuple[str, str]]) -> None:
+        """Scan in chunks: in this process for a short history or --jobs 1, else in a worker
+        pool fed a few chunks ahead of what it has returned (the rest waits in rev-list)."""
         import functools
+        import itertools
+        from collections import deque
 
         from pat_scan import parallel
         from pat_scan.sources import history
 
         jobs = self.args.jobs or parallel.jobs()
-        size = max(200, min(2000, len(ids) // (max(jobs, 1) * 8)))
-        work = history.chunks([(oid, self.names.get(oid, "")) for oid in ids], size)
         task = functools.partial(history.scan_chunk, str(self.root), max_size=self.max_size)
-        progress = Progress(len(ids))
+        first = list(itertools.islice(blobs, SERIAL_BELOW))
+        work = history.chunks(itertools.chain(first, blobs), CHUNK_BLOBS)
         try:
-            if jobs <= 1 or len(ids) < SERIAL_BELOW:
+            if jobs <= 1 or len(first) < SERIAL_BELOW:
                 parallel.use_matcher(self.matcher)
-                for chunk_ids in work:
-                    self._collect(task(chunk_ids), progress)
+                try:
+                    for chunk in work:
+                        self._collect(task(chunk), self.progress)
+                finally:
+                    history.close_readers()
                 return
             with parallel.pool(jobs, self.matcher.rules) as pool:
-                for chunk in pool.imap_unordered(task, work):
-                    self._collect(chunk, progress)
+                running: deque[Any] = deque()
+                for chunk in work:
+                    running.append(pool.apply_async(task, (chunk,)))
+                    if len(running) > 2 * jobs:
+                        self._collect(running.popleft().get(), self.progress)
+                while running:
+                    self._collect(running.popleft().get(), self.progress)
         finally:
-            progress.done()
+            self.progress.done()
 
     def _collect(self, chunk: Any, progress: Progress) -> None:
+        """Take in what a chunk found (its findings carry their blob's path)."""
         from pat_scan import history_store, suppress
 
         stats = self.stats
@@ -242,10 +269,7 @@ class History:
         stats.bytes += chunk.bytes_scanned
         stats.skipped.update(chunk.skipped)
         for oid, found in chunk.found:
-            path = self.names.get(oid, "")
-            reported, suppressed = suppress.apply(
-                [f._replace(path=path) for f in found], self.allowlist
-            )
+            reported, suppressed = suppress.apply(found, self.allowlist)
             self.blob_findings[oid] = reported + suppressed
         if self.store is not None:
             self.store.add_blobs(chunk.scanned)
@@ -281,7 +305,6 @@ class History:
         missing = wanted or any(sha not in self.intros for sha in self.message_findings)
         if self.store is not None and not new_commits and not missing:
             return  # nothing new: everything below is already in the store
-        scanned: list[str] = []
         pending: list[Any] = []  # commits whose messages are still to be scanned
         if self.log is not None:
             tokens = self.log.records()
@@ -291,7 +314,6 @@ class History:
             intro = Intro(commit.sha, commit.author, commit.email, commit.time, commit.date, "")
             if messages and commit.sha not in known_commits:
                 pending.append(commit)
-                scanned.append(commit.sha)
                 if len(pending) == MESSAGE_BATCH:
                     self._scan_messages(pending)
                     pending = []
@@ -302,7 +324,6 @@ class History:
                     self.intros[oid] = intro._replace(path=path)
         self._scan_messages(pending)
         if self.store is not None:
-            self.store.add_commits(scanned)
             self.store.set_intros(key, self.intros)
             self.store.commit()
 
@@ -310,6 +331,9 @@ class History:
         from pat_scan import history_store, suppress
         from pat_scan.history_store import Intro
         from pat_scan.sources import history
+
+        if self.store is not None:
+            self.store.add_commits(commit.sha for commit in commits)
 
         by_sha = {commit.sha: commit for commit in commits}
         for sha, found in history.scan_messages(self.matcher, commits).items():
@@ -323,6 +347,7 @@ class History:
             self.intros.setdefault(sha, intro)
 
     def close(self) -> None:
+        self.progress.done()
         if self.log is not None:
             self.log.close()
         if self.store is not None:
@@ -379,18 +404,24 @@ class History:
 
 
 class Progress:
-    """`objects, MB, rate, ETA` on one carriage-return line, only when stderr is a terminal."""
+    """`objects/total blobs, MB, rate, ETA` on one carriage-return line, only when stderr is a
+    terminal. The scan streams and does not know the total: a `git rev-list --count` run
+    alongside tells it, and the ETA shows once that has answered."""
 
-    def __init__(self, total: int) -> None:
+    def __init__(self, root: Any, revisions: list[str]) -> None:
         import sys
         import time
 
-        self.total = total
+        from pat_scan import git
+
         self.objects = 0
         self.bytes = 0
+        self.total: int | None = None
         self.started = time.monotonic()
         self.shown = 0.0
-        self.enabled = sys.stderr.isatty() and total > 0
+        self.enabled = sys.stderr.isatty()
+        count = ("rev-list", "--objects", "--filter=object:type=blob", "--count", *revisions, "--")
+        self._counting = git.Spooled(count, root) if self.enabled else None
 
     def update(self, objects: int, nbytes: int) -> None:
         import sys
@@ -403,18 +434,35 @@ class Progress:
             return
         self.shown = now
         elapsed = max(now - self.started, 1e-6)
+        total = self._total()
         rate = self.objects / elapsed
-        eta = (self.total - self.objects) / rate if rate else 0
+        of = f"/{total}" if total else ""
+        eta = f", ETA {(total - self.objects) / rate:.0f} s" if total and rate else ""
         sys.stderr.write(
-            f"\rpat-scan history: {self.objects}/{self.total} blobs, "
-            f"{self.bytes / 1e6:.0f} MB, {self.bytes / 1e6 / elapsed:.0f} MB/s, "
-            f"ETA {eta:.0f} s   "
+            f"\rpat-scan history: {self.objects}{of} blobs, {self.bytes / 1e6:.0f} MB, "
+            f"{self.bytes / 1e6 / elapsed:.0f} MB/s{eta}   "
         )
         sys.stderr.flush()
+
+    def _total(self) -> int | None:
+        from pat_scan.errors import GitError
+
+        if self._counting is not None and self._counting.finished():
+            try:
+                self.total = int(b"".join(self._counting.records()).strip() or 0)
+            except (GitError, ValueError):
+                self.total = None  # only the ETA is lost: the scan reports its own failures
+            self._counting.close()
+            self._counting = None
+        return self.total
 
     def done(self) -> None:
         import sys
 
+        if self._counting is not None:
+            self._counting.close()
+            self._counting = None
         if self.enabled and self.shown:
             sys.stderr.write("\r\033[K")
             sys.stderr.flush()
+            self.shown = 0.0

@@ -9,8 +9,9 @@ also tells, for the blobs that had findings only, the first commit that added ea
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -30,7 +31,7 @@ class Chunk(NamedTuple):
     files: int  # blobs scanned
     bytes_scanned: int
     skipped: dict[str, int]
-    found: list[tuple[str, list[Finding]]]  # (blob id, its findings, path not yet known)
+    found: list[tuple[str, list[Finding]]]  # (blob id, its findings at the blob's path)
     scanned: list[tuple[str, str | None]]  # (blob id, why skipped or None): for the store
 
 
@@ -44,36 +45,74 @@ class Commit(NamedTuple):
     added: list[tuple[str, str]]  # (blob id, path) of wanted blobs the commit adds or changes
 
 
-def chunks(ids: Sequence[tuple[str, str]], size: int) -> list[list[tuple[str, str]]]:
-    return [list(ids[start : start + size]) for start in range(0, len(ids), size)]
+def chunks(blobs: Iterable[tuple[str, str]], size: int) -> Iterator[list[tuple[str, str]]]:
+    """Consecutive (blob id, path) pairs, `size` at a time, taken as they come."""
+    pending = iter(blobs)
+    while chunk := list(itertools.islice(pending, size)):
+        yield chunk
+
+
+# This process's cat-file stream, kept from one chunk to the next (by process: a worker forked
+# while the parent held one must start its own).
+_readers: dict[tuple[int, str], git.BlobReader] = {}
+_stopped_at_exit: set[int] = set()  # processes that stop their readers when they end
 
 
 def scan_chunk(root: str, work: list[tuple[str, str]], max_size: int) -> Chunk:
     """Scan (blob id, path) pairs; the path decides path-limited rules and notebook handling."""
+    import os
+
     from pat_scan.content import scan_bytes
 
     matcher = parallel.matcher()
+    key = (os.getpid(), root)
+    reader = _readers.get(key)
+    if reader is None:
+        if key[0] not in _stopped_at_exit:  # a worker's reader lasts until the worker ends
+            _stopped_at_exit.add(key[0])
+            parallel.at_exit(_stop_readers)
+        reader = _readers[key] = git.BlobReader(Path(root))
     objects = bytes_read = files = bytes_scanned = 0
     skipped: Counter[str] = Counter()
     found: list[tuple[str, list[Finding]]] = []
     scanned: list[tuple[str, str | None]] = []
-    names = dict(work)
-    for oid, kind, size, data in git.iter_blobs(Path(root), names, max_size):
-        if kind != "blob":  # a tag or commit named on the command line
-            continue
-        objects += 1
-        bytes_read += size
-        reason = "too large" if data is None else classify(data)
-        scanned.append((oid, reason))
-        if reason is not None or data is None:
-            skipped[reason or "too large"] += 1
-            continue
-        files += 1
-        bytes_scanned += size
-        hits = scan_bytes(matcher, data, names.get(oid, ""))
-        if hits:
-            found.append((oid, hits))
+    try:
+        for (oid, path), (_, kind, size, data) in zip(
+            work, reader.read([oid for oid, _ in work], max_size), strict=True
+        ):
+            if kind != "blob":  # a tag or commit named on the command line
+                continue
+            objects += 1
+            bytes_read += size
+            reason = "too large" if data is None else classify(data)
+            scanned.append((oid, reason))
+            if reason is not None or data is None:
+                skipped[reason or "too large"] += 1
+                continue
+            files += 1
+            bytes_scanned += size
+            hits = scan_bytes(matcher, data, path)
+            if hits:
+                found.append((oid, hits))
+    except BaseException:
+        del _readers[key]  # closed by the half-read batch
+        raise
     return Chunk(objects, bytes_read, files, bytes_scanned, dict(skipped), found, scanned)
+
+
+def close_readers() -> None:
+    """End this process's cat-file streams (a serial scan is over); a failure raises GitError."""
+    while _readers:
+        _, reader = _readers.popitem()
+        try:
+            reader.finish()
+        finally:
+            reader.close()
+
+
+def _stop_readers() -> None:
+    while _readers:
+        _readers.popitem()[1].close()
 
 
 def commits(tokens: Iterator[bytes], wanted: Collection[str]) -> Iterator[Commit]:
