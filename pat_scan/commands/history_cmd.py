@@ -175,9 +175,9 @@ class History:
         self.complete = True
 
     def _blobs(self) -> Iterator[tuple[str, str]]:
-        """(blob id, a path it had) to scan, streamed from rev-list (each blob once): nothing
-        here grows with the history. Excluded paths are counted; with the store, the blobs it
-        has seen are not scanned again, their findings are loaded from it."""
+        """(blob id, a path it had) to scan, streamed from rev-list (each blob once): nothing is
+        kept per blob. Excluded paths are counted; with the store, the blobs it has seen are
+        not scanned again, their findings are loaded from it."""
         from pat_scan import git
 
         excluded = self._excluder()
@@ -245,22 +245,24 @@ class History:
                 parallel.use_matcher(self.matcher)
                 try:
                     for chunk in work:
-                        self._collect(task(chunk), self.progress)
-                finally:
-                    history.close_readers()
+                        self._collect(task(chunk))
+                except BaseException:
+                    history.stop_readers()
+                    raise
+                history.close_readers()
                 return
             with parallel.pool(jobs, self.matcher.rules) as pool:
                 running: deque[Any] = deque()
                 for chunk in work:
                     running.append(pool.apply_async(task, (chunk,)))
                     if len(running) > 2 * jobs:
-                        self._collect(running.popleft().get(), self.progress)
+                        self._collect(running.popleft().get())
                 while running:
-                    self._collect(running.popleft().get(), self.progress)
+                    self._collect(running.popleft().get())
         finally:
             self.progress.done()
 
-    def _collect(self, chunk: Any, progress: Progress) -> None:
+    def _collect(self, chunk: Any) -> None:
         """Take in what a chunk found (its findings carry their blob's path)."""
         from pat_scan import history_store, suppress
 
@@ -278,7 +280,7 @@ class History:
                     oid, (history_store.stored(f) for f in self.blob_findings[oid])
                 )
             self.store.commit()
-        progress.update(chunk.objects, chunk.bytes_read)
+        self.progress.update(chunk.objects, chunk.bytes_read)
 
     def _walk_commits(self) -> None:
         """One `git log` pass: commit messages, and the first commit of each finding's blob."""

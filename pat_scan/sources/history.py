@@ -70,7 +70,7 @@ def scan_chunk(root: str, work: list[tuple[str, str]], max_size: int) -> Chunk:
     if reader is None:
         if key[0] not in _stopped_at_exit:  # a worker's reader lasts until the worker ends
             _stopped_at_exit.add(key[0])
-            parallel.at_exit(_stop_readers)
+            parallel.at_exit(stop_readers)
         reader = _readers[key] = git.BlobReader(Path(root))
     objects = bytes_read = files = bytes_scanned = 0
     skipped: Counter[str] = Counter()
@@ -110,7 +110,8 @@ def close_readers() -> None:
             reader.close()
 
 
-def _stop_readers() -> None:
+def stop_readers() -> None:
+    """Stop this process's cat-file streams at once (an interrupt, an error, a worker's end)."""
     while _readers:
         _readers.popitem()[1].close()
 
