@@ -247,18 +247,11 @@ class Spooled:
         self._output = _unnamed_file(near)
         self._errors = _unnamed_file(None)
         try:
-            self._process = subprocess.Popen(
-                ("git", *args),
-                cwd=cwd,
-                stdin=subprocess.DEVNULL,
-                stdout=self._output,
-                stderr=self._errors,
-                start_new_session=True,  # as in _popen: Ctrl-C reaches pat-scan, which stops it
-            )
-        except OSError as exc:
+            self._process = _popen(args, cwd, False, stdout=self._output, stderr=self._errors)
+        except GitError:
             self._output.close()
             self._errors.close()
-            raise GitError(f"cannot run git: {exc.strerror}") from None
+            raise
 
     def finished(self) -> bool:
         return self._process.poll() is not None
@@ -391,14 +384,21 @@ def _widen_pipe(descriptor: int) -> None:
         pass
 
 
-def _popen(args: Sequence[str], cwd: Path, stdin: bool) -> subprocess.Popen[bytes]:
+def _popen(
+    args: Sequence[str],
+    cwd: Path,
+    stdin: bool,
+    stdout: int | IO[bytes] = subprocess.PIPE,
+    stderr: int | IO[bytes] = subprocess.PIPE,
+) -> subprocess.Popen[bytes]:
+    """`git ARGS`, its output piped to us (or to the files given)."""
     try:
         return subprocess.Popen(
             ("git", *args),
             cwd=cwd,
             stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+            stdout=stdout,
+            stderr=stderr,
             bufsize=1 << 16,
             start_new_session=True,  # Ctrl-C reaches pat-scan only, which stops git itself
         )

@@ -1,8 +1,8 @@
 """Every blob and commit message a repository's history holds, each unique blob read once.
 
 Blob ids come from `git rev-list --objects` and are cut into chunks of consecutive ids (so the
-delta chains git resolves stay warm); each chunk is read through its own `git cat-file --batch`
-stream and scanned by a worker that builds its own engine. Only findings travel back. Commit
+delta chains git resolves stay warm); a worker with its own engine reads each chunk through the
+one `git cat-file --batch` stream it keeps, and scans it. Only findings travel back. Commit
 metadata and messages come from one `git log` pass (started with the scan, read after it), which
 also tells, for the blobs that had findings only, the first commit that added each one.
 """
@@ -55,11 +55,11 @@ def chunks(blobs: Iterable[tuple[str, str]], size: int) -> Iterator[list[tuple[s
 # This process's cat-file stream, kept from one chunk to the next (by process: a worker forked
 # while the parent held one must start its own).
 _readers: dict[tuple[int, str], git.BlobReader] = {}
-_stopped_at_exit: set[int] = set()  # processes that stop their readers when they end
 
 
 def scan_chunk(root: str, work: list[tuple[str, str]], max_size: int) -> Chunk:
     """Scan (blob id, path) pairs; the path decides path-limited rules and notebook handling."""
+    import multiprocessing
     import os
 
     from pat_scan.content import scan_bytes
@@ -68,10 +68,9 @@ def scan_chunk(root: str, work: list[tuple[str, str]], max_size: int) -> Chunk:
     key = (os.getpid(), root)
     reader = _readers.get(key)
     if reader is None:
-        if key[0] not in _stopped_at_exit:  # a worker's reader lasts until the worker ends
-            _stopped_at_exit.add(key[0])
-            parallel.at_exit(stop_readers)
         reader = _readers[key] = git.BlobReader(Path(root))
+        if multiprocessing.parent_process() is not None:  # a worker: it lasts until the worker ends
+            parallel.at_exit(stop_readers)
     objects = bytes_read = files = bytes_scanned = 0
     skipped: Counter[str] = Counter()
     found: list[tuple[str, list[Finding]]] = []
