@@ -148,7 +148,6 @@ class History:
         self.intros: dict[str, Intro] = {}  # blob or commit id -> first commit
         self.complete = False
         self.log: Any = None  # the spooled `git log`, when started ahead of the blob scan
-        self.progress = Progress(root, revisions)
         self.store = None
         if args.incremental:
             from pat_scan import rules as rule_packs
@@ -160,6 +159,7 @@ class History:
                 config.stopwords,
             )
             self.store = history_store.Store(history_store.location(common_dir), store_key)
+        self.progress = Progress(root, revisions)  # last: on a terminal it starts a git process
 
     # -- the pipeline -------------------------------------------------------------------------
 
@@ -212,17 +212,12 @@ class History:
 
     def _not_stored(self, blobs: list[tuple[str, str]]) -> list[tuple[str, str]]:
         """Those of `blobs` the store has not seen; the findings of the others are loaded."""
-        from pat_scan import history_store
-
         if self.store is None or not blobs:
             return blobs
         known = self.store.known_blobs([oid for oid, _ in blobs])
         paths = {oid: path for oid, path in blobs if oid in known}
         for oid, rows in self.store.findings(paths).items():
-            self.blob_findings[oid] = [
-                history_store.rebuild(row, self.rules_by_id[row.rule_id], paths[oid])
-                for row in rows
-            ]
+            self.blob_findings[oid] = self._rebuilt(rows, paths[oid])
         self.progress.update(len(known), 0)
         return [(oid, path) for oid, path in blobs if oid not in known]
 
@@ -264,27 +259,36 @@ class History:
 
     def _collect(self, chunk: Any) -> None:
         """Take in what a chunk found (its findings carry their blob's path)."""
-        from pat_scan import history_store, suppress
-
         stats = self.stats
         stats.files += chunk.files
         stats.bytes += chunk.bytes_scanned
         stats.skipped.update(chunk.skipped)
         for oid, found in chunk.found:
-            reported, suppressed = suppress.apply(found, self.allowlist)
-            self.blob_findings[oid] = reported + suppressed
+            self.blob_findings[oid] = self._judged(oid, found)
         if self.store is not None:
             self.store.add_blobs(chunk.scanned)
-            for oid, _ in chunk.found:
-                self.store.add_findings(
-                    oid, (history_store.stored(f) for f in self.blob_findings[oid])
-                )
             self.store.commit()
         self.progress.update(chunk.objects, chunk.bytes_read)
 
+    def _judged(self, source: str, found: list[Any]) -> list[Any]:
+        """A blob's or commit message's findings with their suppression reasons, reported ones
+        first; stored for the next incremental run."""
+        from pat_scan import history_store, suppress
+
+        reported, suppressed = suppress.apply(found, self.allowlist)
+        if self.store is not None:
+            self.store.add_findings(source, map(history_store.stored, reported + suppressed))
+        return reported + suppressed
+
+    def _rebuilt(self, rows: list[Any], path: str) -> list[Any]:
+        """Findings an earlier incremental run stored, at `path`."""
+        from pat_scan import history_store
+
+        return [history_store.rebuild(row, self.rules_by_id[row.rule_id], path) for row in rows]
+
     def _walk_commits(self) -> None:
         """One `git log` pass: commit messages, and the first commit of each finding's blob."""
-        from pat_scan import git, history_store
+        from pat_scan import git
         from pat_scan.history_store import Intro
         from pat_scan.sources import history
 
@@ -299,10 +303,7 @@ class History:
             new_commits = [sha for sha in current if sha not in known_commits]
             stored = self.store.findings(sha for sha in current if sha in known_commits)
             for sha, rows in stored.items():
-                self.message_findings[sha] = [
-                    history_store.rebuild(row, self.rules_by_id[row.rule_id], history.MESSAGE_PATH)
-                    for row in rows
-                ]
+                self.message_findings[sha] = self._rebuilt(rows, history.MESSAGE_PATH)
         wanted = {oid for oid in self.blob_findings if oid not in self.intros}
         missing = wanted or any(sha not in self.intros for sha in self.message_findings)
         if self.store is not None and not new_commits and not missing:
@@ -330,20 +331,14 @@ class History:
             self.store.commit()
 
     def _scan_messages(self, commits: list[Any]) -> None:
-        from pat_scan import history_store, suppress
         from pat_scan.history_store import Intro
         from pat_scan.sources import history
 
         if self.store is not None:
             self.store.add_commits(commit.sha for commit in commits)
-
         by_sha = {commit.sha: commit for commit in commits}
         for sha, found in history.scan_messages(self.matcher, commits).items():
-            reported, suppressed = suppress.apply(found, self.allowlist)
-            self.message_findings[sha] = reported + suppressed
-            if self.store is not None:
-                kept = [history_store.stored(f) for f in reported + suppressed]
-                self.store.add_findings(sha, kept)
+            self.message_findings[sha] = self._judged(sha, found)
             c = by_sha[sha]
             intro = Intro(c.sha, c.author, c.email, c.time, c.date, history.MESSAGE_PATH)
             self.intros.setdefault(sha, intro)
