@@ -27,19 +27,13 @@ class Entry(NamedTuple):
     fingerprint: str
     path: str  # relative to the repository root, POSIX; ANY_PATH matches every path
 
-    def matches(self, rule: str, fingerprint: str, path: str) -> bool:
-        return (
-            self.rule == rule and self.fingerprint == fingerprint and self.path in (ANY_PATH, path)
-        )
+    def __str__(self) -> str:  # as listed when stale or pruned: no secret, a short fingerprint
+        return f"{self.path}: {self.rule} {self.fingerprint[:12]}"
 
 
-class Baseline(NamedTuple):
-    path: Path
-    entries: tuple[Entry, ...]
-
-
-def load(path: Path) -> Baseline:
-    """Read and validate a baseline file; errors name the file and the problem (exit 2)."""
+def load(path: Path) -> tuple[Entry, ...]:
+    """Read and validate a baseline file's entries; errors name the file and the problem (exit
+    2)."""
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
@@ -53,7 +47,7 @@ def load(path: Path) -> Baseline:
     raw = document.get("entries")
     if not isinstance(raw, list):
         raise ConfigError(str(path), "entries", "must be a list")
-    return Baseline(path, tuple(_entry(path, item) for item in raw))
+    return tuple(_entry(path, item) for item in raw)
 
 
 def _entry(path: Path, item: object) -> Entry:
@@ -87,7 +81,7 @@ def root_relative(path: str, root: Path) -> str:
 
 
 def split(
-    findings: Sequence[Finding], baseline: Baseline, root: Path, rooted: bool = False
+    findings: Sequence[Finding], entries: Sequence[Entry], root: Path, rooted: bool = False
 ) -> tuple[list[Finding], list[Finding], set[Entry]]:
     """(still reported, suppressed as baselined, entries that matched something). `rooted`:
     the findings' paths are already relative to the repository root (history)."""
@@ -95,12 +89,12 @@ def split(
     baselined: list[Finding] = []
     used: set[Entry] = set()
     by_identity: dict[tuple[str, str], list[Entry]] = {}
-    for entry in baseline.entries:
+    for entry in entries:
         by_identity.setdefault((entry.rule, entry.fingerprint), []).append(entry)
     for finding in findings:
         path = finding.path if rooted else root_relative(finding.path, root)
         identity = (finding.rule.id, finding.fingerprint)  # a hash: computed once a finding
-        hits = [e for e in by_identity.get(identity, ()) if e.matches(*identity, path)]
+        hits = [e for e in by_identity.get(identity, ()) if e.path in (ANY_PATH, path)]
         if hits:
             used.update(hits)
             baselined.append(finding._replace(suppressed="baseline"))
@@ -109,7 +103,7 @@ def split(
     return reported, baselined, used
 
 
-def stale(baseline: Baseline, used: set[Entry], scanned: set[str] | None) -> list[Entry]:
+def stale(entries: Sequence[Entry], used: set[Entry], scanned: set[str] | None) -> list[Entry]:
     """Entries that matched nothing. With `scanned` (root-relative paths of a partial scan, such
     as the hook's), only entries for those paths can be judged; a full scan judges them all."""
-    return [e for e in baseline.entries if e not in used and (scanned is None or e.path in scanned)]
+    return [e for e in entries if e not in used and (scanned is None or e.path in scanned)]

@@ -172,7 +172,9 @@ def test_import_detect_secrets(repo: Path, cli: Any) -> None:
     assert result.code == 0 and "imported 1 entry" in result.out
     remaining = cli("scan", "--format", "json", cwd=repo).json()["findings"]
     assert [f["path"] for f in remaining] == ["other.py"]
-    assert other not in (repo / BASELINE).read_text()
+    stored = (repo / BASELINE).read_text()
+    assert other not in stored
+    assert [entry["path"] for entry in json.loads(stored)["entries"]] == ["app.py"]
 
 
 def test_import_gitleaks_report_and_ignore_file(repo: Path, cli: Any) -> None:

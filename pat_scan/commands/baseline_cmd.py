@@ -7,7 +7,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from pat_scan.baseline import Entry
     from pat_scan.commands.common import Prepared
+    from pat_scan.scan import Result
 
 
 def register(commands: Any, *parents: argparse.ArgumentParser) -> None:
@@ -52,28 +54,25 @@ def run(args: argparse.Namespace) -> int:
 
     prepared, result = collect(args)
     target = _target(prepared)
-    current = {
-        baseline.entry_for(f, prepared.root, getattr(args, "any_path", False))
-        for f in result.findings
-    }
-    if args.action == "create":
+    if args.action == "create":  # whatever the file holds now is replaced, never read
         if target.exists() and not args.force:
             raise UsageError(f"{target} exists; use `baseline update`, or --force to replace it")
+        current = _entries(args, prepared, result)
         baseline.save(target, current)
         print(f"pat-scan: wrote {len(current)} entr{ies(len(current))} to {target}")
         return 0
-    existing = baseline.load(target) if target.exists() else baseline.Baseline(target, ())
-    if args.action == "update":
-        added = current - set(existing.entries)
-        baseline.save(target, {*existing.entries, *added})
-        print(f"pat-scan: added {len(added)} entr{ies(len(added))} to {target}")
+    existing = _existing(target)
+    if args.action == "prune":
+        _, _, used = baseline.split(result.findings, existing, prepared.root)
+        dropped = baseline.stale(existing, used, None)
+        baseline.save(target, used)
+        for entry in sorted(dropped):
+            print(f"pruned: {entry}")
+        print(f"pat-scan: pruned {len(dropped)} entr{ies(len(dropped))} from {target}")
         return 0
-    _, _, used = baseline.split(result.findings, existing, prepared.root)
-    dropped = [e for e in existing.entries if e not in used]
-    baseline.save(target, used)
-    for entry in sorted(dropped):
-        print(f"pruned: {entry.path}: {entry.rule} {entry.fingerprint[:12]}")
-    print(f"pat-scan: pruned {len(dropped)} entr{ies(len(dropped))} from {target}")
+    added = _entries(args, prepared, result) - set(existing)
+    baseline.save(target, {*existing, *added})
+    print(f"pat-scan: added {len(added)} entr{ies(len(added))} to {target}")
     return 0
 
 
@@ -88,13 +87,25 @@ def run_import(args: argparse.Namespace) -> int:
     matched = [f for f in result.findings if wanted.accepts(f, prepared.root)]
     entries = {baseline.entry_for(f, prepared.root) for f in matched}
     target = _target(prepared)
-    existing = baseline.load(target).entries if target.exists() else ()
-    baseline.save(target, {*existing, *entries})
+    baseline.save(target, {*_existing(target), *entries})
     print(
         f"pat-scan: imported {len(entries)} entr{ies(len(entries))} from {source} "
         f"({wanted.kind}; {wanted.size} in the source) into {target}"
     )
     return 0
+
+
+def _entries(args: argparse.Namespace, prepared: Prepared, result: Result) -> set[Entry]:
+    """The current findings as baseline entries (create and update)."""
+    from pat_scan import baseline
+
+    return {baseline.entry_for(f, prepared.root, args.any_path) for f in result.findings}
+
+
+def _existing(target: Path) -> tuple[Entry, ...]:
+    from pat_scan import baseline
+
+    return baseline.load(target) if target.exists() else ()
 
 
 def _target(prepared: Prepared) -> Path:

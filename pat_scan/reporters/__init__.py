@@ -23,7 +23,7 @@ class Report(NamedTuple):
     rules: tuple[Rule, ...] = ()  # the active rules; SARIF lists them all
 
     def shown_secret(self, finding: Finding) -> str:
-        return finding.preview if self.redact or finding.stored else finding.secret
+        return finding.preview if self.redact else finding.secret  # stored: preview anyway
 
 
 Writer = Callable[[Report, TextIO], None]

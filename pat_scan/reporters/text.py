@@ -34,7 +34,7 @@ def write(report: Report, out: TextIO) -> None:
             + "\n"
         )
         for entry in report.result.stale:
-            out.write(paint("dim", f"  {entry.path}: {entry.rule} {entry.fingerprint[:12]}") + "\n")
+            out.write(paint("dim", f"  {entry}") + "\n")
     if report.show_suppressed:
         for finding in report.result.suppressed:
             out.write(paint("dim", f"suppressed ({finding.suppressed}): ") + _location(finding))
