@@ -9,8 +9,10 @@ rule edits and upgrades do not pile up databases nobody will read again.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from pathlib import Path
+from typing import Any
 
 KEEP = 64
 
@@ -55,13 +57,19 @@ def _prune(folder: Path) -> None:
         stale.unlink(missing_ok=True)
 
 
-def read_text(name: str) -> str | None:
+def read_json(name: str) -> Any:
+    """The cached JSON document, or None (absent, or not JSON: rebuild it)."""
     payload = read_bytes(name)
     try:
-        return None if payload is None else payload.decode()
-    except UnicodeDecodeError:
+        return None if payload is None else json.loads(payload)
+    except ValueError:
         return None
 
 
-def write_text(name: str, text: str) -> None:
+def write_json(name: str, document: Any) -> None:
+    """Cache `document`; one that is not plain data (JSON cannot hold it) is left uncached."""
+    try:
+        text = json.dumps(document)
+    except (TypeError, ValueError):
+        return
     write_bytes(name, text.encode())

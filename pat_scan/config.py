@@ -4,9 +4,7 @@ names the file and the key."""
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import json
 import os
 import re
 from collections.abc import Callable, Mapping
@@ -75,11 +73,7 @@ def _exclude_patterns(lines: tuple[str, ...]) -> list[tuple[re.Pattern[str], boo
     if not lines:
         return []
     name = "exclude-" + hashlib.sha256("\0".join(lines).encode()).hexdigest()[:32] + ".json"
-    text = cache.read_text(name)
-    try:
-        pairs = json.loads(text) if text is not None else None
-    except ValueError:
-        pairs = None
+    pairs = cache.read_json(name)
     if pairs is None:
         import pathspec
 
@@ -89,7 +83,7 @@ def _exclude_patterns(lines: tuple[str, ...]) -> list[tuple[re.Pattern[str], boo
             for p in spec.patterns
             if p.regex is not None and p.include is not None  # None: blank or comment lines
         ]
-        cache.write_text(name, json.dumps(pairs))
+        cache.write_json(name, pairs)
     return [(re.compile(pattern), include) for pattern, include in pairs]
 
 
@@ -103,20 +97,23 @@ def discover(explicit: str | None, root: Path) -> Config:
         if (root / name).is_file():
             return _from_file(root / name, root)
     pyproject = root / "pyproject.toml"
-    if pyproject.is_file() and _mentions_pat_scan(pyproject):
-        table = _pyproject_table(pyproject)
+    data = _mentioning_pat_scan(pyproject)
+    if data is not None:
+        table = _pyproject_table(pyproject, data)
         if table is not None:
             return _parse(pyproject, root, table)
     return Config(root=root)
 
 
-def _mentions_pat_scan(pyproject: Path) -> bool:
-    """Cheap test before parsing: most projects' pyproject.toml has no pat-scan table, and a
-    broken one that is not ours must not stop the hook."""
+def _mentioning_pat_scan(pyproject: Path) -> bytes | None:
+    """The file's bytes if they mention pat-scan, a cheap test before parsing: most projects'
+    pyproject.toml has no pat-scan table, and a broken one that is not ours must not stop the
+    hook."""
     try:
-        return b"pat-scan" in pyproject.read_bytes()
+        data = pyproject.read_bytes()
     except OSError:
-        return False
+        return None
+    return data if b"pat-scan" in data else None
 
 
 def _from_file(path: Path, root: Path) -> Config:
@@ -130,10 +127,9 @@ def _from_file(path: Path, root: Path) -> Config:
     # A YAML file that was valid before is read from the cache: the hook neither imports yaml
     # nor compiles the allow regexes again (about 20 ms a commit).
     name = f"config-{hashlib.sha256(__version__.encode() + data).hexdigest()[:32]}.json"
-    text = cache.read_text(name)
-    if text is not None:
-        with contextlib.suppress(ValueError):
-            return _parse(path, root, json.loads(text), checked=True)
+    cached = cache.read_json(name)
+    if isinstance(cached, dict):
+        return _parse(path, root, cached, checked=True)
     import yaml
 
     try:
@@ -143,18 +139,19 @@ def _from_file(path: Path, root: Path) -> Config:
     if not isinstance(document, dict):
         raise ConfigError(str(path), None, "must be a mapping of keys to values")
     config = _parse(path, root, document)
-    with contextlib.suppress(TypeError, ValueError):  # only plain data round-trips through JSON
-        cache.write_text(name, json.dumps(document))
+    cache.write_json(name, document)
     return config
 
 
-def _pyproject_table(path: Path) -> dict[str, Any] | None:
+def _pyproject_table(path: Path, data: bytes | None = None) -> dict[str, Any] | None:
+    """The [tool.pat-scan] table of `path` (whose bytes are `data` when already read)."""
     try:
         import tomllib
     except ImportError:  # Python 3.10
         import tomli as tomllib  # type: ignore[no-redef,import-not-found,unused-ignore]
     try:
-        document = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = (path.read_bytes() if data is None else data).decode("utf-8")
+        document = tomllib.loads(text)
     except (tomllib.TOMLDecodeError, UnicodeDecodeError):
         raise ConfigError(str(path), None, "not valid TOML") from None
     table = document.get("tool", {}).get("pat-scan")

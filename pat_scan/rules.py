@@ -73,6 +73,7 @@ class Rule(NamedTuple):
         return not self.paths or path_matches(self.paths, path)
 
 
+@functools.lru_cache(maxsize=4096)  # asked for every file; a history repeats its paths
 def path_matches(globs: tuple[str, ...], path: str) -> bool:
     """Whether a glob matches the path or its file name."""
     pattern = _path_pattern(globs)  # asked for every file scanned: compiled once
@@ -122,8 +123,9 @@ def load(
 ) -> list[Rule]:
     """Load the built-in packs (unless `builtin` is false) and `extra` packs, validated.
 
-    Without `examples` the rules come without their examples, from a cache entry half the
-    size: scanning never needs them, and the hook reads this entry on every commit.
+    Without `examples` the rules come without their examples, from a smaller cache entry
+    (about three quarters the size): scanning never needs them, and the hook reads this entry
+    on every commit.
     """
     paths = (builtin_pack_paths() if builtin else []) + expand_pack_paths(extra)
     contents = [(path, _read(path)) for path in paths]
@@ -133,9 +135,9 @@ def load(
     if cached is not None:
         return cached
     rules = _parse_all(contents)
-    cache.write_text(f"rules-{key}.json", json.dumps([r._asdict() for r in rules]))
+    cache.write_json(f"rules-{key}.json", [r._asdict() for r in rules])
     slim = [r._replace(examples=(), negative_examples=()) for r in rules]
-    cache.write_text(f"rules-{key}-scan.json", json.dumps([r._asdict() for r in slim]))
+    cache.write_json(f"rules-{key}-scan.json", [r._asdict() for r in slim])
     return rules if examples else slim
 
 
@@ -154,10 +156,13 @@ def check_known(rules: Sequence[Rule], ids: Iterable[str]) -> None:
 
 
 def fingerprint(rules: Sequence[Rule]) -> str:
-    """Hash of everything the matching engines compile, for keying compiled databases."""
+    """Hash of everything the matching engines compile, for keying compiled databases: with
+    whether a rule is limited to some files, which decides the database it goes into (not the
+    globs themselves, so editing one does not recompile)."""
     digest = hashlib.sha256(__version__.encode())
     for rule in rules:
-        digest.update(f"\0{rule.id}\0{rule.regex}\0{','.join(rule.keywords)}".encode())
+        limited = bool(rule.paths)
+        digest.update(f"\0{rule.id}\0{rule.regex}\0{','.join(rule.keywords)}\0{limited}".encode())
     return digest.hexdigest()[:32]
 
 
@@ -188,11 +193,11 @@ def _cache_key(contents: Sequence[tuple[Path, bytes]]) -> str:
 
 
 def _load_cached(name: str) -> list[Rule] | None:
-    text = cache.read_text(name)
-    if text is None:
+    document = cache.read_json(name)
+    if document is None:
         return None
     try:
-        return [_rule_from_json(item) for item in json.loads(text)]
+        return [_rule_from_json(item) for item in document]
     except (ValueError, TypeError, KeyError):
         return None  # corrupt or from another layout: rebuild
 

@@ -210,7 +210,7 @@ def test_a_pack_whose_file_limited_rules_give_hyperscan_nothing_still_scans(
     tmp_path: Path,
 ) -> None:
     """A rule with paths and no keywords is checked whole by the matcher: no database for it,
-    remembered as such in the cache, and the other rules still run."""
+    and the other rules still run."""
     from pat_scan.engine.hyperscan_prefilter import HyperscanPrefilter
 
     pack = tmp_path / "pack.yaml"
@@ -231,3 +231,55 @@ def test_a_pack_whose_file_limited_rules_give_hyperscan_nothing_still_scans(
             "plain",
         ]
         assert [m.rule.id for m in matcher.scan(b"12345678 pln123456", "a.txt")] == ["plain"]
+
+
+def test_a_rule_that_stops_being_limited_to_some_files_is_not_lost_from_the_cache(
+    tmp_path: Path,
+) -> None:
+    """Whether a rule has `paths` decides which database holds it: a cached pair built before
+    the edit must not be reused after it (the rule would be in neither)."""
+    pack = tmp_path / "pack.yaml"
+    rule = (
+        "  - id: {id}\n    name: n\n    description: d\n    severity: low\n"
+        "    keywords: [{id}]\n    regex: '(?P<secret>{id}[0-9]{{6}})'\n    remediation: r\n"
+    )
+    limited = rule.format(id="bbb") + "    paths: ['*.env']\n"
+    for second in (limited, rule.format(id="bbb")):
+        pack.write_text("rules:\n" + rule.format(id="aaa") + second)
+        loaded = rules.load([pack], builtin=False)
+        found = engine.create(loaded, "hyperscan").scan(b"aaa123456 bbb123456", "a.txt")
+        expected = ["aaa"] if second == limited else ["aaa", "bbb"]
+        assert [m.rule.id for m in found] == expected
+
+
+def test_overlap_resolution_by_runs_keeps_what_comparing_every_pair_keeps() -> None:
+    """Rivals are looked for only within runs of overlapping matches: the same matches are kept
+    as when every pair is compared."""
+    import random
+
+    from pat_scan.engine.matcher import _beats, _without_generic_overlaps
+
+    generic = [r for r in RULES if "generic" in r.tags]
+    pool = [*generic[:3], *[r for r in generic if r.paths][:1], *RULES[:3]]
+    rng = random.Random(11)
+    for _ in range(300):
+        matches = []
+        for _ in range(rng.randrange(1, 12)):
+            start = rng.randrange(60)
+            suppressed = rng.choice([None, None, "placeholder"])
+            rule = rng.choice(pool)
+            matches.append(
+                Match(rule, start, start + rng.randrange(1, 15), "s", "medium", suppressed)
+            )
+        matches.sort(key=lambda m: (m.start, m.end, m.rule.id))
+        every_pair = [
+            m
+            for m in matches
+            if "generic" not in m.rule.tags
+            or all(
+                _beats(m, o)
+                for o in matches
+                if o is not m and o.suppressed is None and o.start < m.end and m.start < o.end
+            )
+        ]
+        assert _without_generic_overlaps(matches) == every_pair

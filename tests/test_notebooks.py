@@ -43,7 +43,8 @@ def test_cell_source_and_output_with_cell_and_line(repo: Path, cli: Any) -> None
 
 
 def test_images_in_outputs_are_never_scanned(repo: Path, cli: Any) -> None:
-    image = base64.b64encode(b"\x89PNG" + bytes(range(256)) * 40).decode()
+    # The image's data holds a token: as a notebook it is an image, never read as text.
+    image = base64.b64encode(b"\x89PNG" + bytes(range(256)) * 40).decode() + " " + token()
     (repo / "plot.ipynb").write_text(
         _notebook(
             [
@@ -62,6 +63,9 @@ def test_images_in_outputs_are_never_scanned(repo: Path, cli: Any) -> None:
     )
     result = cli("scan", "--format", "json", cwd=repo)
     assert result.code == 0 and result.json()["findings"] == []
+    (repo / "plot.txt").write_text((repo / "plot.ipynb").read_text())  # the same bytes as text
+    found = cli("scan", "--format", "json", "plot.txt", cwd=repo).json()["findings"]
+    assert [f["rule_id"] for f in found] == ["github-pat-classic"]
 
 
 def test_a_broken_notebook_is_scanned_as_text(repo: Path, cli: Any) -> None:

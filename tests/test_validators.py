@@ -203,9 +203,7 @@ def test_every_single_character_change_fails(name: str) -> None:
 @settings(max_examples=30, deadline=None)
 @given(text=st.text(max_size=300))
 def test_never_raises_on_arbitrary_text(name: str, text: str) -> None:
-    result = validate(name, text)
-    assert result is CHECKS[name].validate(text)
-    assert result is False
+    assert validate(name, text) is False
 
 
 @pytest.mark.parametrize("name", sorted(CHECKS))

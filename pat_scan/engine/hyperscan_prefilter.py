@@ -1,14 +1,14 @@
-"""Hyperscan prefilter: every rule's regex in one database, compiled once and cached on disk.
+"""Hyperscan prefilter: every rule's regex in two databases (rules limited to some files apart,
+scanned only for those files), compiled once and cached on disk.
 
 Patterns compile with HS_FLAG_PREFILTER, so constructs Hyperscan cannot run exactly (lookarounds)
 still compile to a superset; a rule whose regex Hyperscan rejects anyway falls back to its
 keywords. Hyperscan reports match end offsets, so a hit at `end` proposes the region
-[end - max_width, end].
+[end - max_width - 1, end], and for a keyword max_width past it too.
 """
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Sequence
 
@@ -33,14 +33,11 @@ class HyperscanPrefilter:
         limited = frozenset(i for i, rule in enumerate(rules) if rule.paths)
         general = frozenset(range(len(rules))) - limited
         # Pattern ids are rule indexes; rules in `_by_keywords` are there as their keywords.
-        self._general, by_keywords = _cached_database(rules, general, "general")
-        self._limited, limited_by_keywords = _cached_database(rules, limited, "limited")
+        key = rule_packs.fingerprint(rules)
+        self._general, by_keywords = _cached_database(rules, general, f"{key}-general")
+        self._limited, limited_by_keywords = _cached_database(rules, limited, f"{key}-limited")
         self._by_keywords = by_keywords | limited_by_keywords
-        globs = tuple(glob for i in sorted(limited) for glob in rules[i].paths)
-        # Asked for every file; in a history the same paths recur thousands of times.
-        self._wants_limited = functools.lru_cache(maxsize=4096)(
-            functools.partial(rule_packs.path_matches, globs)
-        )
+        self._limited_globs = tuple(glob for i in sorted(limited) for glob in rules[i].paths)
 
     def regions(self, data: bytes, path: str = "") -> Regions:
         found: Regions = {}
@@ -62,23 +59,22 @@ class HyperscanPrefilter:
 
     def _databases(self, path: str) -> list[hyperscan.Database]:
         databases = [self._general] if self._general is not None else []
-        if self._limited is not None and self._wants_limited(path):
+        if self._limited is not None and rule_packs.path_matches(self._limited_globs, path):
             databases.append(self._limited)
         return databases
 
 
 def _cached_database(
-    rules: Sequence[Rule], selected: frozenset[int], part: str
+    rules: Sequence[Rule], selected: frozenset[int], key: str
 ) -> tuple[hyperscan.Database | None, set[int]]:
     """(database of the `selected` rules, indexes of the rules it holds as keywords), from the
-    cache when it can; no database when none of them has anything for Hyperscan to look for."""
-    if not selected:
+    cache (under `key`) when it can. No database when none has a keyword: rules without one are
+    checked whole by the matcher, and every other rule gives Hyperscan an expression."""
+    if not any(rules[i].keywords for i in selected):
         return None, set()
     version = getattr(hyperscan, "__version__", "0")
-    name = f"hs-{rule_packs.fingerprint(rules)}-{part}-{version}-{_EXPRESSION_FORMAT}.db"
+    name = f"hs-{key}-{version}-{_EXPRESSION_FORMAT}.db"
     blob = cache.read_bytes(name)
-    if blob == _NOTHING:
-        return None, set()
     if blob is not None:
         listed, _, serialized = blob.partition(b"\n")
         try:
@@ -88,20 +84,14 @@ def _cached_database(
         except (hyperscan.error, ValueError):
             pass  # stale or corrupt: rebuild below
     database, by_keywords = _compile(rules, selected)
-    if database is None:
-        cache.write_bytes(name, _NOTHING)
-        return None, set()
     listed = ",".join(str(i) for i in sorted(by_keywords)).encode()
     cache.write_bytes(name, listed + b"\n" + hyperscan.dumpb(database))
     return database, by_keywords
 
 
-_NOTHING = b"none"  # cached: the selected rules have no expression (all are whole-file rules)
-
-
 def _compile(
     rules: Sequence[Rule], selected: frozenset[int]
-) -> tuple[hyperscan.Database | None, set[int]]:
+) -> tuple[hyperscan.Database, set[int]]:
     """One database; rules whose regex Hyperscan rejects, or approximates so loosely that it
     reports almost everywhere, are prefiltered by their keywords instead."""
     # Very wide patterns (private key blocks, long token forms) cost seconds to compile and are
@@ -110,8 +100,6 @@ def _compile(
     # Rules without keywords are limited to file names and checked whole by the matcher;
     # in the database they would only report all over other files.
     by_keywords |= {i for i in selected if not rules[i].keywords}
-    if not _patterns(rules, selected, by_keywords)[0]:
-        return None, by_keywords
     database = _build_accepted(rules, selected, by_keywords)
     loose = _too_loose(database) - by_keywords
     if not loose:

@@ -8,7 +8,7 @@ each proposes every line a match touches.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, NamedTuple
 
 from pat_scan import placeholders
@@ -46,7 +46,7 @@ class Matcher:
         matches: list[Match] = []
         proposed = self._prefilter.regions(data, path)
         for index in self._whole_file_rules:  # no keyword to look for: the file name selects
-            if data and self.rules[index].applies_to(path):
+            if data:
                 proposed.setdefault(index, []).append((0, len(data)))
         for index, regions in sorted(proposed.items()):
             rule = self.rules[index]
@@ -97,18 +97,33 @@ def _without_generic_overlaps(matches: list[Match]) -> list[Match]:
     generic rule for one kind of file (.env), which says more than a generic rule. Equal
     generic rules on one secret keep the first rule id, so both engines keep the same one."""
     kept: list[Match] = []
-    for match in matches:
-        rivals = [
-            other
-            for other in matches
-            if other is not match
-            and other.suppressed is None  # a suppressed match must not hide a live one
-            and other.start < match.end
-            and match.start < other.end
-        ]
-        if "generic" not in match.rule.tags or all(_beats(match, other) for other in rivals):
-            kept.append(match)
+    for cluster in _overlapping(matches):
+        for match in cluster:
+            if "generic" not in match.rule.tags or all(
+                _beats(match, other)
+                for other in cluster
+                if other is not match
+                and other.suppressed is None  # a suppressed match must not hide a live one
+                and other.start < match.end
+                and match.start < other.end
+            ):
+                kept.append(match)
     return kept
+
+
+def _overlapping(matches: list[Match]) -> Iterator[list[Match]]:
+    """Matches (sorted by start) in runs that chain by overlap: a match can only overlap others
+    of its own run, so rivals are looked for there (all pairs of a 6,000-match file took 2.4 s)."""
+    run: list[Match] = []
+    reach = -1
+    for match in matches:
+        if run and match.start >= reach:
+            yield run
+            run, reach = [], -1
+        run.append(match)
+        reach = max(reach, match.end)
+    if run:
+        yield run
 
 
 def _beats(match: Match, other: Match) -> bool:
