@@ -113,7 +113,7 @@ def _without_generic_overlaps(matches: list[Match]) -> list[Match]:
 
 def _overlapping(matches: list[Match]) -> Iterator[list[Match]]:
     """Matches (sorted by start) in runs that chain by overlap: a match can only overlap others
-    of its own run, so rivals are looked for there (all pairs of a 6,000-match file took 2.4 s)."""
+    of its own run, so rivals are looked for there (all pairs of a 6,000-match file took 1.3 s)."""
     run: list[Match] = []
     reach = -1
     for match in matches:
