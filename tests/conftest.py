@@ -112,3 +112,19 @@ def run_process(
         check=False,
     )
     return Run(completed.returncode, completed.stdout, completed.stderr)
+
+
+@pytest.fixture
+def pool_sizes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The worker count of each pool `parallel.pool` starts from now on (a real pool)."""
+    from pat_scan import parallel
+
+    sizes: list[int] = []
+    real_pool = parallel.pool
+
+    def counted_pool(workers: int, rules: Any) -> Any:
+        sizes.append(workers)
+        return real_pool(workers, rules)
+
+    monkeypatch.setattr(parallel, "pool", counted_pool)
+    return sizes

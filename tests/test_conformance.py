@@ -14,9 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import SHARED
-
-VECTORS = SHARED / "vectors" / "peer_examples.jsonl"
+from benchmarks.conformance import DEFAULT_VECTORS as VECTORS
 
 pytestmark = pytest.mark.skipif(
     not VECTORS.is_file(),

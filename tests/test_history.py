@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from pat_scan import history_store
+from pat_scan.findings import identity
 from tests.conftest import git, run_process, token
 
 
@@ -34,12 +35,6 @@ def history(cli: Any, *args: str, cwd: Path) -> tuple[int, dict[str, Any]]:
 
 def by_secret(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {f["fingerprint"]: f for f in report["findings"]}
-
-
-def fingerprint(secret: str, rule: str = "github-pat-classic") -> str:
-    from pat_scan.findings import identity
-
-    return identity(rule, secret)
 
 
 def test_every_place_a_secret_can_hide(repo: Path, cli: Any) -> None:
@@ -72,7 +67,9 @@ def test_every_place_a_secret_can_hide(repo: Path, cli: Any) -> None:
     code, report = history(cli, cwd=repo)
     assert code == 1
     found = by_secret(report)
-    where = {name: found[fingerprint(secret)] for name, secret in secrets.items()}
+    where = {
+        name: found[identity("github-pat-classic", secret)] for name, secret in secrets.items()
+    }
     assert where["deleted"]["path"] == "old.py"
     assert where["deleted"]["commit"]["sha"] == first
     assert where["deleted"]["commit"]["present_at_head"] == "false"
@@ -93,7 +90,9 @@ def test_every_place_a_secret_can_hide(repo: Path, cli: Any) -> None:
     assert secrets["deleted"] not in text.out
 
 
-def test_each_blob_is_scanned_once_and_each_secret_reported_once(repo: Path, cli: Any) -> None:
+def test_each_blob_is_scanned_once_and_each_secret_reported_once(
+    repo: Path, cli: Any, monkeypatch: Any, pool_sizes: list[int]
+) -> None:
     secret = token(seed=7)
     commit(repo, {"keys.py": f"KEY = '{secret}'\n"}, "add key")
     # A fast-import stream: 100 commits that change only counter.txt.
@@ -121,9 +120,16 @@ def test_each_blob_is_scanned_once_and_each_secret_reported_once(repo: Path, cli
     assert finding["path"] == "keys.py"
     assert finding["line"] == 1
 
+    from pat_scan.commands import history_cmd
+
     serial = history(cli, "--jobs", "1", cwd=repo)[1]
+    # A history this short is scanned in-process: make it take the pool, several chunks deep.
+    monkeypatch.setattr(history_cmd, "SERIAL_BELOW", 1)
+    monkeypatch.setattr(history_cmd, "CHUNK_BLOBS", 10)
     parallel = history(cli, "--jobs", "2", cwd=repo)[1]
+    assert pool_sizes == [2]
     assert serial["findings"] == parallel["findings"] == report["findings"]
+    assert serial["stats"] == parallel["stats"]
 
 
 def test_commit_message_secrets(repo: Path, cli: Any) -> None:
@@ -243,7 +249,9 @@ def test_interrupt_reports_partial_result(tmp_path: Path) -> None:
     git(tmp_path, "init", "-q", str(repo))
     line = "x = 1  # " + "abcdefghij" * 10 + "\n"
     stream = []
-    for n in range(2000):  # 2000 distinct 100 KB blobs
+    from pat_scan.commands.history_cmd import SERIAL_BELOW
+
+    for n in range(SERIAL_BELOW):  # distinct 100 KB blobs, enough for the worker pool
         data = f"{n}\n" + line * 1000
         stream.append(
             f"commit refs/heads/main\ncommitter A <a@example.invalid> {1700000000 + n} +0000\n"
@@ -257,10 +265,9 @@ def test_interrupt_reports_partial_result(tmp_path: Path) -> None:
         cwd=repo,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        env={**os.environ},
     )
     deadline = time.monotonic() + 30
-    while len(_children(process.pid)) < 2 and time.monotonic() < deadline:
+    while len(_workers(process.pid)) < 2 and time.monotonic() < deadline:
         time.sleep(0.01)  # the worker pool exists: blobs are being read
     process.send_signal(signal.SIGINT)
     out, err = process.communicate(timeout=20)
@@ -270,11 +277,19 @@ def test_interrupt_reports_partial_result(tmp_path: Path) -> None:
     assert b'"findings"' in out
 
 
-def _children(pid: int) -> list[str]:
+def _workers(pid: int) -> list[str]:
+    """The child processes of `pid` that are not git (rev-list and log start first)."""
     found: list[str] = []
     for task in Path(f"/proc/{pid}/task").glob("*/children"):
         found += task.read_text().split()
-    return found
+    return [child for child in found if _command(child) not in ("git", "")]
+
+
+def _command(pid: str) -> str:
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:  # already gone
+        return ""
 
 
 def test_run_as_process(repo: Path) -> None:
@@ -285,9 +300,7 @@ def test_run_as_process(repo: Path) -> None:
 
 
 def test_history_honours_the_baseline(repo: Path, cli: Any) -> None:
-    (repo / "app.py").write_text(f"T = '{token(seed=41)}'\n")
-    git(repo, "add", ".")
-    git(repo, "commit", "-qm", "secret")
+    commit(repo, {"app.py": f"T = '{token(seed=41)}'\n"}, "secret")
     assert cli("baseline", "create", cwd=repo).code == 0
     result = cli("history", ".", "--format", "json", "--show-suppressed", cwd=repo)
     assert result.code == 0, result.out

@@ -80,7 +80,8 @@ def test_staged_content_not_the_work_tree(hooked: Path) -> None:
     (hooked / "app.py").write_text(f"TOKEN = '{token()}'\n")
     git(hooked, "add", "app.py")
     (hooked / "app.py").write_text("TOKEN = os.environ['TOKEN']\n")  # fixed, but not staged
-    assert not commit(hooked)[0]
+    ok, output = commit(hooked)
+    assert not ok and "app.py:1:10: github-pat-classic" in output
     (hooked / "other.py").write_text("x = 1\n")
     git(hooked, "add", "other.py")
     git(hooked, "reset", "-q", "app.py")

@@ -91,7 +91,7 @@ def test_commit_modes(project: Path, pre_commit_home: Path) -> None:
     (project / "app.py").write_text("print('hello')\n")
     git(project, "add", "app.py")
     first = commit(project, home)  # the first commit: no HEAD yet
-    assert first.returncode == 0, first.stdout + first.stderr
+    assert first.returncode == 0, first.stdout  # stderr is folded into stdout
     assert "pat-scan (credentials)" in first.stdout and "Passed" in first.stdout
 
     secret = token()
@@ -105,11 +105,13 @@ def test_commit_modes(project: Path, pre_commit_home: Path) -> None:
     assert secret not in blocked.stdout
 
     git(project, "reset", "-q", "app.py")
-    assert commit(project, home, "-a").returncode != 0  # -a: the temporary index
+    every = commit(project, home, "-a")  # -a: the temporary index
+    assert every.returncode != 0 and "app.py:2:10: github-pat-classic" in every.stdout
     (project / "other.py").write_text("x = 1\n")
     git(project, "add", "other.py")
     assert commit(project, home, "other.py").returncode == 0  # only other.py is committed
-    assert commit(project, home, "app.py").returncode != 0
+    named = commit(project, home, "app.py")
+    assert named.returncode != 0 and "app.py:2:10: github-pat-classic" in named.stdout
 
 
 def test_run_all_files_and_files_scan_whole_files(project: Path, pre_commit_home: Path) -> None:
@@ -142,7 +144,8 @@ def test_merge_commit(project: Path, pre_commit_home: Path) -> None:
     assert git(project, "merge", "side", check=False).returncode != 0
     (project / "a.py").write_text(f"merged = '{token()}'\n")
     git(project, "add", "a.py")
-    assert commit(project, home, "--no-edit").returncode != 0
+    blocked = commit(project, home, "--no-edit")
+    assert blocked.returncode != 0 and "a.py:1:11: github-pat-classic" in blocked.stdout
     (project / "a.py").write_text("merged\n")
     git(project, "add", "a.py")
     merged = commit(project, home, "--no-edit")
@@ -171,7 +174,7 @@ def test_pre_push(project: Path, pre_commit_home: Path, tmp_path: Path) -> None:
     git(project, "add", ".")
     assert commit(project, home).returncode == 0
     first = push("main")  # a new branch on the remote: the from-ref is all zeros
-    assert first.returncode == 0, first.stdout + first.stderr
+    assert first.returncode == 0, first.stdout  # stderr is folded into stdout
 
     (project / "a.py").write_text(f"clean\nT = '{token()}'\n")
     assert commit(project, home, "-a", "--no-verify").returncode == 0

@@ -241,27 +241,19 @@ def test_interrupt_exits_130(tmp_path: Path) -> None:
 
 
 def test_large_trees_scan_in_parallel_with_the_same_result(
-    tmp_path: Path, cli: Any, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, cli: Any, monkeypatch: pytest.MonkeyPatch, pool_sizes: list[int]
 ) -> None:
     from benchmarks.corpus import write_tree
     from pat_scan import parallel, scan
 
     monkeypatch.setattr(parallel, "jobs", lambda: 2)  # a pool even on one processor
-    pools: list[int] = []
-    real_pool = parallel.pool
-
-    def counted_pool(workers: int, rules: Any) -> Any:
-        pools.append(workers)
-        return real_pool(workers, rules)
-
-    monkeypatch.setattr(parallel, "pool", counted_pool)
     corpus = write_tree(tmp_path / "tree", 6, files=260, seed=11)
     listing = [(str(p), str(p)) for p in sorted((tmp_path / "tree").rglob("*")) if p.is_file()]
     assert scan._large(listing)  # else both runs would be in-process and prove nothing
     parallel_run = cli("scan", "--no-git", "--format", "json", str(tmp_path / "tree"))
     monkeypatch.setattr(scan, "PARALLEL_FILES", 10**9)  # force the in-process path
     serial_run = cli("scan", "--no-git", "--format", "json", str(tmp_path / "tree"))
-    assert pools == [2]  # the first run used a pool of two workers, the second none
+    assert pool_sizes == [2]  # the first run used a pool of two workers, the second none
     assert parallel_run.out == serial_run.out
     found = parallel_run.json()["findings"]
     assert len(found) >= len(corpus.planted) > 0
