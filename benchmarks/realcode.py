@@ -11,8 +11,9 @@ adds a node_modules tree (for example after
 `npm install --prefix /tmp/npmtree express react lodash ...`; never commit it). Findings are
 reported per 100 MB scanned at the chosen confidence (default: medium, pat-scan's default), by
 rule, and `--show N` lists N sample findings (path:line rule, redacted) to review. betterleaks,
-when its PyPI wrapper is installed, scans the same trees (`betterleaks fs DIR --no-banner --redact
---log-level error -o -`) and its count is printed for comparison.
+when its PyPI wrapper is installed, scans the same trees (`betterleaks fs DIR --no-banner
+--no-color --redact --log-level error -o -`) and its count is printed for comparison; a scan it
+reports incomplete counts as not run.
 
 Almost everything found in such a tree is a false positive (libraries do not ship live
 credentials), but not quite: test suites ship real private keys and certificates made for the
@@ -41,13 +42,18 @@ if __package__ in (None, ""):  # run as a script: make `benchmarks` importable
 
 import contextlib
 
-from benchmarks.compare import count_findings, find_binary, pat_scan_command, tree_size
+from benchmarks.compare import (
+    betterleaks_command,
+    count_findings,
+    find_binary,
+    pat_scan_command,
+    tree_size,
+)
+from pat_scan.findings import CONFIDENCE_ORDER
+from pat_scan.rules import CONFIDENCES
 
 _KEY_RULES = ("private-key", "putty-private-key", "pgp-private-key", "age-secret-key")
 _TEST_PARTS = {"test", "tests", "testing", "testdata", "test_data", "fixtures", "__tests__", "spec"}
-
-
-_ORDER = {"low": 0, "medium": 1, "high": 2}
 
 
 def copy_tree(source: Path, workdir: Path) -> Path:
@@ -97,19 +103,21 @@ def run_betterleaks(root: Path) -> int | None:
     binary = find_binary("betterleaks")
     if binary is None:
         return None
-    command = [binary, "fs", str(root), "--no-banner", "--redact", "--log-level", "error"]
-    done = subprocess.run([*command, "-o", "-"], capture_output=True, check=False)
-    if not done.stdout.strip():
-        return 0
-    counted = count_findings(done.stdout)
-    if counted is not None:
-        return counted
-    # Not one JSON document: JSON lines, one finding each.
-    return sum(1 for line in done.stdout.splitlines() if line.strip().startswith(b"{"))
+    done = subprocess.run(
+        betterleaks_command(binary, "fs", str(root)), capture_output=True, check=False
+    )
+    try:
+        report = json.loads(done.stdout)
+    except ValueError:
+        return None
+    # A scan that failed (a path it cannot read) still prints a report, empty and "incomplete".
+    if not isinstance(report, dict) or report.get("scan", {}).get("state") != "complete":
+        return None
+    return count_findings(done.stdout)
 
 
 def is_test_fixture_key(finding: dict[str, Any]) -> bool:
-    rule = str(finding.get("rule_id") or finding.get("rule") or "")
+    rule = str(finding.get("rule_id", ""))
     path = Path(str(finding.get("path", "")))
     in_tests = any(part.lower() in _TEST_PARTS for part in path.parts)
     return in_tests and any(rule.startswith(prefix) for prefix in _KEY_RULES)
@@ -119,8 +127,8 @@ def describe(finding: dict[str, Any], root: Path) -> str:
     path = str(finding.get("path", "?"))
     with contextlib.suppress(ValueError):
         path = str(Path(path).relative_to(root))
-    rule = finding.get("rule_id") or finding.get("rule") or "?"
-    secret = str(finding.get("secret") or finding.get("match") or "")
+    rule = finding.get("rule_id", "?")
+    secret = str(finding.get("secret", ""))
     confidence = finding.get("confidence", "?")
     return f"{path}:{finding.get('line', '?')} {rule} [{confidence}] {secret[:40]}"
 
@@ -130,7 +138,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--tree", type=Path, action="append", help="tree to scan (repeatable)")
     parser.add_argument("--npm", type=Path, help="a node_modules tree to scan as well")
     parser.add_argument("--show", type=int, default=0, help="list N sample findings")
-    parser.add_argument("--min-confidence", default="medium", choices=("high", "medium", "low"))
+    parser.add_argument("--min-confidence", default="medium", choices=CONFIDENCES)
     parser.add_argument("--no-betterleaks", action="store_true")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
     parser.add_argument(
@@ -162,7 +170,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         findings = [
             f
             for f in findings
-            if _ORDER.get(str(f.get("confidence")), 0) >= _ORDER[args.min_confidence]
+            if CONFIDENCE_ORDER.get(str(f.get("confidence")), 0)
+            >= CONFIDENCE_ORDER[args.min_confidence]
         ]
         seconds = time.perf_counter() - started
         fixtures = [f for f in findings if is_test_fixture_key(f)]
@@ -213,7 +222,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"{row['betterleaks_per_100mb']} per 100 MB"
             )
         else:
-            print("  betterleaks: not installed")
+            print("  betterleaks: not run (not installed, --no-betterleaks, or its scan failed)")
     if shown:
         print("\nsample findings (redacted):")
         for line in shown:
