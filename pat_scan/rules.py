@@ -40,12 +40,15 @@ _OPTIONAL = (
 )
 
 
+EXAMPLE_PATH = "sample.txt"  # the file name an example is scanned as unless it names one
+
+
 # Records are NamedTuples, not dataclasses: importing dataclasses and generating their methods
 # costs the hook ~15 ms of start-up on every commit.
 class Example(NamedTuple):
     text: str
     confidence: str | None = None
-    path: str = "sample.txt"  # the file name it is scanned as (for rules with `paths`)
+    path: str = EXAMPLE_PATH  # the file name it is scanned as (for rules with `paths`)
 
 
 class Rule(NamedTuple):
@@ -380,16 +383,17 @@ class _Checker:
     def _example(self, key: str, item: object) -> Example:
         if isinstance(item, str):
             return Example(item)
+        shape = "an example is a string or {text, confidence?, path?}"
         if isinstance(item, dict) and isinstance(item.get("text"), str):
             extra = set(item) - {"text", "confidence", "path"}
             confidence = item.get("confidence")
-            path = item.get("path", "sample.txt")
+            path = item.get("path", EXAMPLE_PATH)
             if extra or (confidence is not None and confidence not in CONFIDENCES):
-                self.fail(key, "an example is a string or {text, confidence?, path?}")
+                self.fail(key, shape)
             if not isinstance(path, str) or not path:
                 self.fail(key, "an example's path is a file name such as .netrc")
             return Example(item["text"], confidence, path)
-        self.fail(key, "an example is a string or {text: ..., confidence: ...}")
+        self.fail(key, shape)
         raise AssertionError  # unreachable
 
 
