@@ -11,14 +11,14 @@ from typing import Any, NamedTuple
 
 from pat_scan import rules as rule_packs
 from pat_scan import suppress
-from pat_scan.baseline import Entry
 from pat_scan.config import Config
 from pat_scan.content import scan_bytes
-from pat_scan.diff import FileChange
 from pat_scan.engine import Matcher
 from pat_scan.findings import CONFIDENCE_ORDER, SEVERITY_ORDER, Finding
 from pat_scan.rules import Rule
 from pat_scan.sources import Blob
+from pat_scan.sources.diff import FileChange
+from pat_scan.suppress.baseline import Entry
 
 
 class Stats:

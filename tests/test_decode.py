@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pat_scan import decode
+from pat_scan.content import decode
 from tests.conftest import token
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pat_scan import diff
 from pat_scan import git as git_calls
+from pat_scan.sources import diff
 from tests.conftest import git
 
 

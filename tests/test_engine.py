@@ -47,7 +47,7 @@ def test_both_engines_give_identical_findings_on_20_mb() -> None:
 
 
 def test_engines_agree_on_every_rule_example() -> None:
-    from pat_scan.examples import expanded
+    from pat_scan.rules.templates import expanded
 
     text = "\n".join(e.text for r in RULES for group in expanded(r) for e in group).encode()
     hyper, python = engine.create(RULES, "hyperscan"), engine.create(RULES, "python")

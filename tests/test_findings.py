@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
+from pat_scan.engine.entropy import shannon
 from pat_scan.engine.matcher import Match
-from pat_scan.entropy import shannon
 from pat_scan.findings import from_match, identity, locate, redact
 from pat_scan.rules import Rule
 

@@ -8,8 +8,8 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from pat_scan import history_store
 from pat_scan.findings import identity
+from pat_scan.history import store as history_store
 from tests.conftest import git, run_process, token
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from pat_scan.history_store import Store, Stored
+from pat_scan.history.store import Store, Stored
 
 
 def _row(rng: random.Random, n: int) -> Stored:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pat_scan import placeholders
+from pat_scan.engine import placeholders
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ import pytest
 from pat_scan import engine, rules
 from pat_scan.commands.rules_cmd import check
 from pat_scan.engine.matcher import Matcher
-from pat_scan.examples import expanded
+from pat_scan.rules.templates import expanded
 
 RULES = rules.load()
 ENGINES = {kind: engine.create(RULES, kind) for kind in engine.KINDS}

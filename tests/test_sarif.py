@@ -26,10 +26,10 @@ from hypothesis import strategies as st
 from pat_scan import engine, rules
 from pat_scan.cli import build_parser, main
 from pat_scan.content import scan_bytes
-from pat_scan.examples import expanded
 from pat_scan.findings import Finding, from_match, redact
 from pat_scan.reporters import FORMATS, Report
 from pat_scan.reporters import sarif as sarif_report
+from pat_scan.rules.templates import expanded
 from pat_scan.scan import Policy, Result
 from pat_scan.validators import CHECKS
 from tests.conftest import REPO_ROOT, SHARED, bad_token, git, token

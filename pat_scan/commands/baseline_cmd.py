@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from pat_scan.baseline import Entry
     from pat_scan.commands.common import Prepared
     from pat_scan.scan import Result
+    from pat_scan.suppress.baseline import Entry
 
 
 def register(commands: Any, *parents: argparse.ArgumentParser) -> None:
@@ -47,10 +47,10 @@ def register(commands: Any, *parents: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pat_scan import baseline
     from pat_scan.commands.common import ies
     from pat_scan.commands.scan_cmd import collect
     from pat_scan.errors import UsageError
+    from pat_scan.suppress import baseline
 
     prepared, result = collect(args)
     target = _target(prepared)
@@ -77,9 +77,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from pat_scan import baseline, migrate
     from pat_scan.commands.common import ies
     from pat_scan.commands.scan_cmd import collect
+    from pat_scan.suppress import baseline, migrate
 
     source = Path(args.source)
     wanted = migrate.read(source)
@@ -97,19 +97,19 @@ def run_import(args: argparse.Namespace) -> int:
 
 def _entries(args: argparse.Namespace, prepared: Prepared, result: Result) -> set[Entry]:
     """The current findings as baseline entries (create and update)."""
-    from pat_scan import baseline
+    from pat_scan.suppress import baseline
 
     return {baseline.entry_for(f, prepared.root, args.any_path) for f in result.findings}
 
 
 def _existing(target: Path) -> tuple[Entry, ...]:
-    from pat_scan import baseline
+    from pat_scan.suppress import baseline
 
     return baseline.load(target) if target.exists() else ()
 
 
 def _target(prepared: Prepared) -> Path:
     """Where the baseline is written: the one in use, else the default name at the root."""
-    from pat_scan.baseline import DEFAULT_NAME
+    from pat_scan.suppress.baseline import DEFAULT_NAME
 
     return prepared.baseline_path or prepared.root / DEFAULT_NAME

@@ -58,7 +58,7 @@ class Prepared:
 
 def _baseline_path(explicit: str | None, config: Config, root: Path) -> Path | None:
     """--baseline, else the configuration's `baseline`, else the default name if it exists."""
-    from pat_scan.baseline import DEFAULT_NAME
+    from pat_scan.suppress.baseline import DEFAULT_NAME
 
     if explicit:
         return Path(explicit)
@@ -82,7 +82,7 @@ def finish(
     only looks at added lines).
     """
     if prepared.baseline_path is not None:
-        from pat_scan import baseline
+        from pat_scan.suppress import baseline
 
         loaded = baseline.load(prepared.baseline_path)
         result.findings, baselined, used = baseline.split(

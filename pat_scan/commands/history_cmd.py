@@ -128,9 +128,10 @@ class History:
         common_dir: Any,
         revisions: list[str],
     ) -> None:
-        from pat_scan import history_store, scan, suppress
+        from pat_scan import scan, suppress
         from pat_scan.findings import Finding
-        from pat_scan.history_store import Intro
+        from pat_scan.history import store as history_store
+        from pat_scan.history.store import Intro
 
         self.args = args
         self.root = root
@@ -273,7 +274,8 @@ class History:
     def _judged(self, source: str, found: list[Any]) -> list[Any]:
         """A blob's or commit message's findings with their suppression reasons, reported ones
         first; stored for the next incremental run."""
-        from pat_scan import history_store, suppress
+        from pat_scan import suppress
+        from pat_scan.history import store as history_store
 
         reported, suppressed = suppress.apply(found, self.allowlist)
         if self.store is not None:
@@ -282,14 +284,14 @@ class History:
 
     def _rebuilt(self, rows: list[Any], path: str) -> list[Any]:
         """Findings an earlier incremental run stored, at `path`."""
-        from pat_scan import history_store
+        from pat_scan.history import store as history_store
 
         return [history_store.rebuild(row, self.rules_by_id[row.rule_id], path) for row in rows]
 
     def _walk_commits(self) -> None:
         """One `git log` pass: commit messages, and the first commit of each finding's blob."""
         from pat_scan import git
-        from pat_scan.history_store import Intro
+        from pat_scan.history.store import Intro
         from pat_scan.sources import history
 
         messages = not self.args.no_commit_messages
@@ -331,7 +333,7 @@ class History:
             self.store.commit()
 
     def _scan_messages(self, commits: list[Any]) -> None:
-        from pat_scan.history_store import Intro
+        from pat_scan.history.store import Intro
         from pat_scan.sources import history
 
         if self.store is not None:

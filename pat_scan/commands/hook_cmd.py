@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from pat_scan.commands.scan_cmd import add_size_option
 
 if TYPE_CHECKING:
-    from pat_scan.diff import FileChange
+    from pat_scan.sources.diff import FileChange
 
 
 def register(commands: Any, *parents: argparse.ArgumentParser) -> None:
@@ -36,10 +36,10 @@ def register(commands: Any, *parents: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from pat_scan import git, scan
-    from pat_scan.baseline import root_relative
     from pat_scan.commands.common import Prepared, finish
     from pat_scan.errors import GitError
     from pat_scan.sources import Blob, changes, files
+    from pat_scan.suppress.baseline import root_relative
 
     root = git.toplevel(Path.cwd())
     if root is None:

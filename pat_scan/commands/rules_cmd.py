@@ -75,7 +75,7 @@ def run_check(args: argparse.Namespace) -> int:
 def check(rules: Sequence[Rule], kind: str) -> list[str]:
     """Every problem with the rules' examples under one engine, as lines naming the rule."""
     from pat_scan import engine
-    from pat_scan.examples import expanded
+    from pat_scan.rules.templates import expanded
 
     matcher = engine.create(rules, kind)
     problems: list[str] = []

@@ -75,7 +75,7 @@ def collect(args: argparse.Namespace) -> tuple[Prepared, Result]:
 
 
 def _scanned(result: Result, prepared: Prepared) -> set[str]:
-    from pat_scan.baseline import root_relative
+    from pat_scan.suppress.baseline import root_relative
 
     return {root_relative(path, prepared.root) for path in result.paths}
 

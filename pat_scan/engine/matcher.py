@@ -11,9 +11,9 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import Any, NamedTuple
 
-from pat_scan import placeholders
+from pat_scan.engine import placeholders
+from pat_scan.engine.entropy import shannon
 from pat_scan.engine.prefilter import Prefilter
-from pat_scan.entropy import shannon
 from pat_scan.rules import Rule
 
 

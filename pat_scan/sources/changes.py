@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
-from pat_scan import diff, git
-from pat_scan.diff import FileChange
-from pat_scan.sources import Blob, from_bytes
+from pat_scan import git
+from pat_scan.sources import Blob, diff, from_bytes
+from pat_scan.sources.diff import FileChange
 
 
 def staged(root: Path, paths: Sequence[str] = ()) -> list[FileChange]:

@@ -3,7 +3,8 @@ percent-encoding) and, for notebooks, in its cells. Sources and orchestration bo
 
 from __future__ import annotations
 
-from pat_scan import decode, findings
+from pat_scan import findings
+from pat_scan.content import decode
 from pat_scan.engine import Matcher
 from pat_scan.findings import Finding
 
@@ -37,7 +38,7 @@ def scan_bytes(matcher: Matcher, data: bytes, path: str) -> list[Finding]:
 
 
 def _scan_notebook(matcher: Matcher, data: bytes, path: str) -> list[Finding] | None:
-    from pat_scan import notebooks
+    from pat_scan.content import notebooks
 
     views = notebooks.views(data)
     if views is None:

@@ -18,9 +18,9 @@ import json
 from pathlib import Path
 from typing import NamedTuple
 
-from pat_scan.baseline import root_relative
 from pat_scan.errors import UsageError
 from pat_scan.findings import Finding
+from pat_scan.suppress.baseline import root_relative
 
 
 class Wanted(NamedTuple):
