@@ -56,10 +56,12 @@ def load(path: Path) -> list[dict[str, Any]]:
 def evaluate(records: Iterable[dict[str, Any]]) -> list[Outcome]:
     from pat_scan import engine, scan
     from pat_scan.config import Config
+    from pat_scan.options import RuleOptions
+    from pat_scan.session import load_rules
     from pat_scan.sources import Blob
 
     config = Config(root=Path.cwd())
-    matcher = engine.create(scan.load_rules(config, scan.Selection()))
+    matcher = engine.create(load_rules(config, RuleOptions()))
     outcomes = []
     for record in records:
         name = Path(record["path"]).name if record.get("path") else "sample.txt"

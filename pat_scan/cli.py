@@ -1,8 +1,4 @@
-"""Command line: argparse subcommands and the one exit-code policy.
-
-0 clean, 1 findings, 2 usage/config/rule error, 3 internal or git error (fail closed),
-130 interrupted.
-"""
+"""Command line: argparse subcommands, and the one place errors become exit codes."""
 
 from __future__ import annotations
 
@@ -11,9 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from pat_scan import __version__
-from pat_scan.errors import PatScanError
-
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+from pat_scan.errors import EXIT_CLEAN, EXIT_INTERNAL, EXIT_INTERRUPTED, PatScanError
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -37,7 +37,8 @@ class Config(NamedTuple):
     baseline: str | None = None
 
     def excluder(self) -> Callable[[str], bool]:
-        """A predicate on paths (relative to the current directory) that config excludes.
+        """The one exclusion test, on file paths (absolute, or relative to the current
+        directory), memoised: a history asks for each path in every version of its file.
 
         The configuration file itself, the packs it names, the baseline and other scanners'
         baselines are always excluded: they hold patterns, examples and hashes, not credentials.
@@ -47,8 +48,9 @@ class Config(NamedTuple):
         own_files = (self.path, baseline, *(self.root / r for r in self.rules))
         own = {p.resolve() for p in own_files if p}
         root = self.root.resolve()
+        verdicts: dict[str, bool] = {}
 
-        def excluded(path: str) -> bool:
+        def decide(path: str) -> bool:
             absolute = Path(os.path.abspath(path))
             if absolute in own or any(parent in own for parent in absolute.parents):
                 return True
@@ -62,6 +64,12 @@ class Config(NamedTuple):
             for pattern, include in patterns:  # gitignore: the last matching line wins
                 if pattern.search(relative):
                     verdict = include
+            return verdict
+
+        def excluded(path: str) -> bool:
+            verdict = verdicts.get(path)
+            if verdict is None:
+                verdict = verdicts[path] = decide(path)
             return verdict
 
         return excluded

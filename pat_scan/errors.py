@@ -1,18 +1,28 @@
-"""User-facing errors. Each maps to one exit code in `cli.main`."""
+"""User-facing errors, and the exit codes: the one table of them, applied by `cli.main`.
+
+0 clean, 1 findings, 2 usage/config/rule error, 3 internal or git error (fail closed: a scan that
+could not run never looks clean), 130 interrupted.
+"""
 
 from __future__ import annotations
+
+EXIT_CLEAN = 0
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+EXIT_INTERNAL = 3
+EXIT_INTERRUPTED = 130
 
 
 class PatScanError(Exception):
     """Base of every error pat-scan reports as one line, without a traceback."""
 
-    exit_code = 3
+    exit_code = EXIT_INTERNAL
 
 
 class UsageError(PatScanError):
     """Bad command line, configuration or rule pack: the user can fix it."""
 
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
 
 class RuleError(UsageError):
@@ -38,4 +48,4 @@ class ConfigError(UsageError):
 class GitError(PatScanError):
     """git failed or the repository is unusable: never reported as "no secrets"."""
 
-    exit_code = 3
+    exit_code = EXIT_INTERNAL

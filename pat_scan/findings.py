@@ -8,13 +8,47 @@ the user asks for it (`--redact none`).
 from __future__ import annotations
 
 import hashlib
-from typing import NamedTuple
+from typing import NamedTuple, TypeAlias
 
 from pat_scan.engine.matcher import Match
 from pat_scan.rules import Rule
 
 CONFIDENCE_ORDER = {"low": 0, "medium": 1, "high": 2}
 SEVERITY_ORDER = {"low": 0, "medium": 1, "high": 2, "critical": 3}
+
+
+class Commit(NamedTuple):
+    """What is known of a commit: a pushed commit has only its id, a history scan knows more."""
+
+    sha: str
+    author: str | None = None
+    email: str | None = None
+    date: str | None = None  # ISO 8601 author date, as shown
+
+
+class InFile(NamedTuple):
+    """A file on disk, standard input, or a staged file: the path is relative to the current
+    directory."""
+
+
+class InCommit(NamedTuple):
+    """A file version in a commit (a push, or a history scan): the path is the repository's."""
+
+    commit: Commit
+    at_head: bool | None = None  # history: HEAD's tree still holds it
+    occurrences: int | None = None  # history: file versions and messages that hold the secret
+
+
+class InMessage(NamedTuple):
+    """A commit message (history scans)."""
+
+    commit: Commit
+    at_head: bool | None = None  # HEAD's tree holds the secret in a file too
+    occurrences: int | None = None
+
+
+Origin: TypeAlias = InFile | InCommit | InMessage
+IN_FILE = InFile()
 
 
 class Finding(NamedTuple):
@@ -28,7 +62,7 @@ class Finding(NamedTuple):
     confidence: str
     line_text: str  # the whole first line, for inline allow markers
     suppressed: str | None = None
-    commit: dict[str, str] | None = None  # history scans: sha, author, date
+    origin: Origin = IN_FILE  # where the bytes came from
     note: str | None = None  # where inside the file: 'base64', 'cell 3, line 2', ...
     # A finding re-read from the history store keeps its fingerprint but never its secret:
     # `stored` is that fingerprint, and `secret` then holds only the redacted preview.
@@ -42,6 +76,11 @@ class Finding(NamedTuple):
     def preview(self) -> str:
         """The redacted form every report shows (a stored finding keeps nothing more)."""
         return self.secret if self.stored else redact(self.secret)
+
+    @property
+    def commit(self) -> Commit | None:
+        """The commit the finding was made in, if it came from one."""
+        return None if isinstance(self.origin, InFile) else self.origin.commit
 
     def __repr__(self) -> str:  # never the secret, not even in a traceback
         return f"Finding({self.rule.id!r}, {self.path!r}, {self.line}, {self.preview!r})"

@@ -1,17 +1,27 @@
-"""Worker processes for large scans (a tree, a history): one engine per process, Ctrl-C handled
-by the parent alone."""
+"""The one parallel driver, for tree and history scans alike: work items go through a pool of
+worker processes, each with its own engine, or through this process when there is too little
+work to pay for a pool. Results stream back in order; Ctrl-C is handled by the parent alone."""
 
 from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable, Iterator, Sequence
-from multiprocessing.pool import Pool
+from collections import deque
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from multiprocessing.pool import AsyncResult, Pool
+from typing import TypeVar
 
 from pat_scan.engine import Matcher
 from pat_scan.rules import Rule
 
-# Worker state: the engine, built once per process by `init_worker` (or lent by `use_matcher`).
+Item = TypeVar("Item")
+Output = TypeVar("Output")
+
+# Items handed to the pool ahead of the results taken back, per worker: enough to keep every
+# worker busy, few enough that memory does not grow with the input.
+AHEAD_PER_WORKER = 2
+
+# Worker state: the engine, built once per process by `init_worker` (or lent by `ordered_map`).
 _matcher: Matcher | None = None
 
 
@@ -21,6 +31,29 @@ def jobs() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         return os.cpu_count() or 1
+
+
+def ordered_map(
+    work: Callable[[Item], Output], items: Iterable[Item], matcher: Matcher, workers: int
+) -> Generator[Output, None, None]:
+    """`work(item)` for each item, in order. With `workers` > 1 in a pool of that many processes
+    (each builds its own engine from `matcher`'s rules and reads it with `matcher()`), else here
+    with `matcher` itself. The input is consumed as the results are taken; closing the iterator
+    (an error or Ctrl-C in the caller) stops the pool at once."""
+    global _matcher
+    if workers <= 1:
+        _matcher = matcher
+        for item in items:
+            yield work(item)
+        return
+    with pool(workers, matcher.rules) as created:
+        running: deque[AsyncResult[Output]] = deque()
+        for item in items:
+            running.append(created.apply_async(work, (item,)))
+            if len(running) > AHEAD_PER_WORKER * workers:
+                yield running.popleft().get()
+        while running:
+            yield running.popleft().get()
 
 
 def init_worker(rules: Sequence[Rule]) -> None:
@@ -36,14 +69,9 @@ def init_worker(rules: Sequence[Rule]) -> None:
     _matcher = engine.create(rules)
 
 
-def use_matcher(matcher: Matcher) -> None:
-    """Serial mode: work in this process with the caller's engine."""
-    global _matcher
-    _matcher = matcher
-
-
 def matcher() -> Matcher:
-    assert _matcher is not None, "init_worker or use_matcher first"
+    """The engine of this process, for work run by `ordered_map`."""
+    assert _matcher is not None, "only work run by ordered_map has an engine"
     return _matcher
 
 
@@ -65,14 +93,6 @@ def pool(workers: int, rules: Sequence[Rule]) -> Iterator[Pool]:
         created.terminate()
         created.join()
         raise
-    # Done: the workers exit on their own, running what they left to do at exit (at_exit).
+    # Done: the workers exit on their own, running what they left to do at exit.
     created.close()
     created.join()
-
-
-def at_exit(action: Callable[[], None]) -> None:
-    """Run `action` when this process ends normally: a pool worker after its pool is closed
-    (an interrupted pool is terminated instead, and its workers run nothing)."""
-    from multiprocessing import util
-
-    util.Finalize(None, action, exitpriority=0)

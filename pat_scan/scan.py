@@ -1,96 +1,24 @@
-"""Orchestration: configuration → rules → source → engine → findings → suppression → result."""
+"""Orchestration of scans of what is on disk or staged: source → content and engine →
+suppression → result. A history has its own pipeline, in `history/`."""
 
 from __future__ import annotations
 
-import functools
+import contextlib
 import os
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, NamedTuple
 
-from pat_scan import rules as rule_packs
-from pat_scan import suppress
+from pat_scan import parallel, suppress
 from pat_scan.config import Config
 from pat_scan.content import scan_bytes
+from pat_scan.content.text import classify
 from pat_scan.engine import Matcher
-from pat_scan.findings import CONFIDENCE_ORDER, SEVERITY_ORDER, Finding
-from pat_scan.rules import Rule
+from pat_scan.findings import Commit, InCommit
+from pat_scan.options import HookOptions
+from pat_scan.results import Result
+from pat_scan.session import Session
 from pat_scan.sources import Blob
 from pat_scan.sources.diff import FileChange
-from pat_scan.suppress.baseline import Entry
-
-
-class Stats:
-    __slots__ = ("bytes", "files", "skipped")
-
-    def __init__(self) -> None:
-        self.files = 0
-        self.bytes = 0
-        self.skipped: Counter[str] = Counter()
-
-
-class Selection(NamedTuple):
-    """Which rules run: from the command line and the configuration together."""
-
-    extra_packs: tuple[str, ...] = ()
-    only: tuple[str, ...] = ()
-    disable: tuple[str, ...] = ()
-
-    @classmethod
-    def from_args(cls, args: Any) -> Selection:
-        """From the shared --rules / --only-rule / --disable-rule options."""
-        return cls(tuple(args.rules), tuple(args.only_rule), tuple(args.disable_rule))
-
-
-class Policy(NamedTuple):
-    """What makes a run fail."""
-
-    min_confidence: str = "medium"
-    fail_on: str = "low"  # lowest severity that fails
-
-    def blocks(self, finding: Finding) -> bool:
-        """Whether this finding fails the run; a suppressed one never does."""
-        return (
-            finding.suppressed is None
-            and CONFIDENCE_ORDER[finding.confidence] >= CONFIDENCE_ORDER[self.min_confidence]
-            and self.fails_on(finding.rule.severity)
-        )
-
-    def fails_on(self, severity: str) -> bool:
-        return SEVERITY_ORDER[severity] >= SEVERITY_ORDER[self.fail_on]
-
-
-class Result:
-    __slots__ = ("findings", "paths", "rooted", "stale", "stats", "suppressed")
-
-    def __init__(self) -> None:
-        self.findings: list[Finding] = []
-        self.suppressed: list[Finding] = []
-        self.stats = Stats()
-        self.paths: list[str] = []  # every path scanned, as displayed
-        self.stale: list[Entry] = []  # baseline entries that matched nothing
-        self.rooted = False  # paths are relative to the repository root (history), not the cwd
-
-
-def load_rules(config: Config, selection: Selection, examples: bool = False) -> list[Rule]:
-    extra = [*(str(config.root / p) for p in config.rules), *selection.extra_packs]
-    loaded = rule_packs.load(extra, examples=examples)
-    chosen = rule_packs.select(
-        loaded, selection.only or config.enable, (*config.disable, *selection.disable)
-    )
-    if config.entropy:
-        rule_packs.check_known(loaded, config.entropy)
-        chosen = [
-            r._replace(entropy=config.entropy[r.id]) if r.id in config.entropy else r
-            for r in chosen
-        ]
-    return chosen
-
-
-def scan_blobs(blobs: Iterable[Blob], matcher: Matcher, config: Config) -> Result:
-    return scan_entries(((blob, None) for blob in blobs), matcher, config)
-
 
 # A tree this large is worth a second process (each worker loads the engine: ~50 ms).
 PARALLEL_BYTES = 4 * 1024 * 1024
@@ -98,48 +26,95 @@ PARALLEL_FILES = 200
 _CHUNK_FILES = 64
 
 
-def scan_files(
-    listing: Sequence[tuple[str, Path]], matcher: Matcher, config: Config, max_size: int
-) -> Result:
-    """Scan listed files, in worker processes when the tree is large; the same result, in the
-    same order, either way."""
-    from pat_scan import parallel
+def scan_paths(session: Session, paths: Sequence[str], use_git: bool) -> Result:
+    """Scan the files and directories `paths` name (git-aware unless `use_git` is false), in
+    worker processes when the tree is large; the same result, in the same order, either way."""
+    from pat_scan.sources import files
 
-    excluded = config.excluder()
+    listing = files.listing(paths, use_git)
+    excluded = session.config.excluder()
     wanted = [(display, str(real)) for display, real in listing if not excluded(display)]
-    chunks = [wanted[i : i + _CHUNK_FILES] for i in range(0, len(wanted), _CHUNK_FILES)]
-    work = functools.partial(scan_file_chunk, max_size=max_size)
     result = Result()
     if len(wanted) < len(listing):
         result.stats.skipped["excluded"] = len(listing) - len(wanted)
-    workers = parallel.jobs()
-    if workers > 1 and _large(wanted):
-        with parallel.pool(workers, matcher.rules) as pool:
-            parts = list(pool.imap(work, chunks))
-    else:
-        parallel.use_matcher(matcher)
-        parts = [work(chunk) for chunk in chunks]
-    for part in parts:
-        _merge(result, part)
-    return _suppress(result, config)
+    chunks = (wanted[i : i + _CHUNK_FILES] for i in range(0, len(wanted), _CHUNK_FILES))
+    workers = parallel.jobs() if _large(wanted) else 1
+    task = _FileChunkTask(session.max_size)
+    with contextlib.closing(parallel.ordered_map(task, chunks, session.matcher, workers)) as done:
+        for part in done:  # closed on an error or Ctrl-C: a pool stops at once
+            result.merge(part)
+    return _suppress(result, session.config)
 
 
-def scan_file_chunk(chunk: Sequence[tuple[str, str]], max_size: int) -> Result:
-    """Read and scan some files with this process's engine (run in a worker, or in place);
-    suppression is left to the caller."""
-    from pat_scan import parallel
+def scan_stdin(session: Session) -> Result:
     from pat_scan.sources import files
 
-    blobs = files.read_all(((display, Path(real)) for display, real in chunk), max_size)
-    return _unsuppressed(((blob, None) for blob in blobs), parallel.matcher())
+    blob = files.stdin_blob(session.max_size)
+    return scan_entries([(blob, None)], session.matcher, session.config)
 
 
-def _merge(result: Result, part: Result) -> None:
-    result.stats.files += part.stats.files
-    result.stats.bytes += part.stats.bytes
-    result.stats.skipped.update(part.stats.skipped)
-    result.paths.extend(part.paths)
-    result.findings.extend(part.findings)
+def scan_hook(session: Session, hook: HookOptions) -> Result:
+    """What the hook must check, by the mode git and pre-commit run it in: a push's commits, a
+    commit's staged blobs (findings on added lines only), or the files pre-commit passed, whole.
+    Paths are shown relative to the current directory, but a pushed commit's are the
+    repository's."""
+    from pat_scan.sources import changes, files
+    from pat_scan.suppress.baseline import root_relative
+
+    root = session.root
+    excluded = session.config.excluder()
+    found, whole = _hook_targets(root, hook, [root_relative(f, root) for f in hook.files])
+    here = Path.cwd()
+    entries: list[tuple[Blob, FileChange | None]] = [
+        (
+            blob
+            if change.commit
+            else blob._replace(path=root_relative(str(root / blob.path), here)),
+            change,
+        )
+        for change, blob in changes.blobs(root, found, session.max_size, excluded)
+    ]
+    whole_paths = [str(root / f) for f in whole]
+    entries += [
+        (blob, None)
+        for blob in files.blobs(
+            whole_paths, use_git=False, max_size=session.max_size, excluded=excluded
+        )
+    ]
+    # The engine only when something is left to scan: an empty or all-excluded commit skips it.
+    matcher = session.matcher if any(not blob.skipped for blob, _ in entries) else None
+    return scan_entries(entries, matcher, session.config)
+
+
+def _hook_targets(
+    root: Path, hook: HookOptions, passed: list[str]
+) -> tuple[list[FileChange], list[str]]:
+    """(changes whose added lines to check, files to scan whole), paths relative to the root."""
+    from pat_scan.sources import changes
+
+    if hook.from_ref and hook.to_ref:  # pre-push
+        return changes.pushed(root, hook.from_ref, hook.to_ref), []
+    if hook.in_commit or not passed:  # inside `git commit`, or run by hand
+        found = changes.staged(root, passed)
+        staged_paths = {c.path for c in found}
+        return found, [f for f in passed if f not in staged_paths]  # never skip a passed file
+    return [], passed  # pre-commit run --files / --all-files
+
+
+class _FileChunkTask:
+    """Read and scan some files with this process's engine (in a worker, or in place);
+    suppression is left to the caller. A class, not a closure, so that a pool can send it."""
+
+    __slots__ = ("max_size",)
+
+    def __init__(self, max_size: int) -> None:
+        self.max_size = max_size
+
+    def __call__(self, chunk: Sequence[tuple[str, str]]) -> Result:
+        from pat_scan.sources import files
+
+        blobs = files.read_all(((display, Path(real)) for display, real in chunk), self.max_size)
+        return _unsuppressed(((blob, None) for blob in blobs), parallel.matcher())
 
 
 def _large(files: Sequence[tuple[str, str]]) -> bool:
@@ -169,8 +144,9 @@ def _unsuppressed(
 ) -> Result:
     result = Result()
     for blob, change in entries:
-        if blob.skipped:
-            result.stats.skipped[blob.skipped] += 1
+        reason = blob.skipped or classify(blob.data)
+        if reason:
+            result.stats.skipped[reason] += 1
             continue
         assert matcher is not None, "a blob to scan needs an engine"
         result.stats.files += 1
@@ -180,8 +156,9 @@ def _unsuppressed(
             if change is None:
                 result.findings.append(finding)
             elif change.touches(finding.line, finding.end_line):
-                commit = {"sha": change.commit} if change.commit else None
-                result.findings.append(finding._replace(commit=commit))
+                if change.commit:
+                    finding = finding._replace(origin=InCommit(Commit(change.commit)))
+                result.findings.append(finding)
     return result
 
 

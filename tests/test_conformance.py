@@ -91,12 +91,11 @@ def _vendor(provider: str) -> str:
 
 
 def test_provider_rules_do_not_report_their_providers_negatives(outcomes: list[Any]) -> None:
-    from pat_scan import scan
     from pat_scan.config import Config
+    from pat_scan.options import RuleOptions
+    from pat_scan.session import load_rules
 
-    tags = {
-        rule.id: rule.tags for rule in scan.load_rules(Config(root=Path.cwd()), scan.Selection())
-    }
+    tags = {rule.id: rule.tags for rule in load_rules(Config(root=Path.cwd()), RuleOptions())}
     hard: Counter[tuple[str, str]] = Counter()
     for outcome in outcomes:
         record = outcome.record

@@ -72,14 +72,14 @@ def test_every_place_a_secret_can_hide(repo: Path, cli: Any) -> None:
     }
     assert where["deleted"]["path"] == "old.py"
     assert where["deleted"]["commit"]["sha"] == first
-    assert where["deleted"]["commit"]["present_at_head"] == "false"
+    assert where["deleted"]["commit"]["present_at_head"] is False
     assert where["renamed"]["path"] == "a/conf.py"  # where it was first added
     assert where["renamed"]["commit"]["sha"] == renamed
-    assert where["renamed"]["commit"]["present_at_head"] == "true"
+    assert where["renamed"]["commit"]["present_at_head"] is True
     assert where["branch"]["commit"]["sha"] == branch
     assert where["tag"]["commit"]["sha"] == tagged
     assert where["merge"]["commit"]["sha"] == merge
-    assert where["head"]["commit"]["present_at_head"] == "true"
+    assert where["head"]["commit"]["present_at_head"] is True
     assert where["head"]["commit"]["author"] == "Test Author"
     assert len(report["findings"]) == len(secrets)
     assert all("…" in f["secret"] for f in report["findings"])
@@ -115,17 +115,17 @@ def test_each_blob_is_scanned_once_and_each_secret_reported_once(
     _, report = history(cli, cwd=repo)
     assert report["stats"]["files_scanned"] == 1 + 100 + 3  # unique blobs, not blobs x commits
     [finding] = report["findings"]
-    assert finding["commit"]["occurrences"] == "4"
-    assert finding["commit"]["present_at_head"] == "true"
+    assert finding["commit"]["occurrences"] == 4
+    assert finding["commit"]["present_at_head"] is True
     assert finding["path"] == "keys.py"
     assert finding["line"] == 1
 
-    from pat_scan.commands import history_cmd
+    from pat_scan.history import pipeline
 
     serial = history(cli, "--jobs", "1", cwd=repo)[1]
     # A history this short is scanned in-process: make it take the pool, several chunks deep.
-    monkeypatch.setattr(history_cmd, "SERIAL_BELOW", 1)
-    monkeypatch.setattr(history_cmd, "CHUNK_BLOBS", 10)
+    monkeypatch.setattr(pipeline, "SERIAL_BELOW", 1)
+    monkeypatch.setattr(pipeline, "CHUNK_BLOBS", 10)
     parallel = history(cli, "--jobs", "2", cwd=repo)[1]
     assert pool_sizes == [2]
     assert serial["findings"] == parallel["findings"] == report["findings"]
@@ -186,7 +186,7 @@ def test_bare_shallow_and_worktree(repo: Path, cli: Any, tmp_path: Path) -> None
     git(tmp_path, "clone", "-q", "--depth", "1", f"file://{repo}", str(shallow))
     [finding] = history(cli, cwd=shallow)[1]["findings"]
     assert finding["path"] == "b.py"
-    assert finding["commit"]["present_at_head"] == "true"
+    assert finding["commit"]["present_at_head"] is True
     git(repo, "worktree", "add", "-q", str(tmp_path / "wt"))
     assert len(history(cli, "--incremental", cwd=tmp_path / "wt")[1]["findings"]) == 2
     assert history_store.location(repo / ".git").is_file()  # the common git dir
@@ -249,7 +249,7 @@ def test_interrupt_reports_partial_result(tmp_path: Path) -> None:
     git(tmp_path, "init", "-q", str(repo))
     line = "x = 1  # " + "abcdefghij" * 10 + "\n"
     stream = []
-    from pat_scan.commands.history_cmd import SERIAL_BELOW
+    from pat_scan.history.pipeline import SERIAL_BELOW
 
     for n in range(SERIAL_BELOW):  # distinct 100 KB blobs, enough for the worker pool
         data = f"{n}\n" + line * 1000
@@ -360,7 +360,7 @@ def test_progress_shows_the_total_and_an_eta_once_git_has_counted(
     import sys
     import time
 
-    from pat_scan.commands.history_cmd import Progress
+    from pat_scan.commands.progress import TerminalProgress
 
     for n in range(3):
         commit(repo, {f"f{n}.py": f"N = {n}\n"})
@@ -371,12 +371,12 @@ def test_progress_shows_the_total_and_an_eta_once_git_has_counted(
 
     terminal = Terminal()
     monkeypatch.setattr(sys, "stderr", terminal)
-    progress = Progress(repo, ["--all"])
+    progress = TerminalProgress(repo, ["--all"])
     deadline = time.monotonic() + 10
     while "ETA" not in terminal.getvalue() and time.monotonic() < deadline:
         time.sleep(0.25)  # updates are drawn at most every 0.2 s
-        progress.update(1, 1000)
-    progress.done()
+        progress.advance(1, 1000)
+    progress.stop()
     listed = git(repo, "rev-list", "--objects", "--filter=object:type=blob", "--all").stdout
     total = len(listed.splitlines())
     assert re.search(rf"history: \d+/{total} blobs, 0 MB, 0 MB/s, ETA \d+ s", terminal.getvalue())

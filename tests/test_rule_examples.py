@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from pat_scan import engine, rules
-from pat_scan.commands.rules_cmd import check
+from pat_scan.engine.examples import check
 from pat_scan.engine.matcher import Matcher
 from pat_scan.rules.templates import expanded
 

@@ -26,11 +26,11 @@ from hypothesis import strategies as st
 from pat_scan import engine, rules
 from pat_scan.cli import build_parser, main
 from pat_scan.content import scan_bytes
-from pat_scan.findings import Finding, from_match, redact
-from pat_scan.reporters import FORMATS, Report
+from pat_scan.findings import Commit, Finding, InCommit, from_match, redact
+from pat_scan.reporters import FORMATS, Report, line_hash
 from pat_scan.reporters import sarif as sarif_report
+from pat_scan.results import Policy, Result
 from pat_scan.rules.templates import expanded
-from pat_scan.scan import Policy, Result
 from pat_scan.validators import CHECKS
 from tests.conftest import REPO_ROOT, SHARED, bad_token, git, token
 
@@ -217,14 +217,14 @@ CODEQL_ACTION_VECTORS = [
 
 @pytest.mark.parametrize(("text", "expected"), CODEQL_ACTION_VECTORS)
 def test_line_hash_matches_the_upload_action(text: str, expected: list[str]) -> None:
-    every = sarif_report.line_hashes(text, set(range(1, len(expected) + 1)))
+    every = line_hash.line_hashes(text, set(range(1, len(expected) + 1)))
     assert [every[n] for n in range(1, len(expected) + 1)] == expected
 
 
 def test_line_hash_counts_utf16_code_units() -> None:
     # JavaScript sees an astral character as two code units: a different hash from one unit.
-    astral = sarif_report.line_hashes("\U0001f600\n", {1})
-    bmp = sarif_report.line_hashes("\u00e9\n", {1})
+    astral = line_hash.line_hashes("\U0001f600\n", {1})
+    bmp = line_hash.line_hashes("\u00e9\n", {1})
     assert astral != bmp
     assert astral[1].endswith(":1")
     # Worked by hand over the units D83D DE00 000A FFFF (then 96 zeros), weights 37^(99-i) mod
@@ -366,7 +366,7 @@ def test_line_hash_is_what_the_upload_action_computes(repo: Path, cli: Any) -> N
     text = f"first\n\tTOKEN = '{secret}'\nfirst\n"
     (repo / "a.py").write_text(text)
     found = results(sarif_of(cli("scan", "--format", "sarif", ".", cwd=repo)))
-    expected = sarif_report.line_hashes(text, {2})[2]
+    expected = line_hash.line_hashes(text, {2})[2]
     assert found[0]["partialFingerprints"]["primaryLocationLineHash"] == expected
 
 
@@ -512,18 +512,18 @@ def history_report(show_suppressed: bool = True) -> tuple[Report, list[str]]:
     critical = make_rule("acme-api-key", "critical", validator="github_crc32")
     medium = make_rule("generic-thing", "medium", tags=("generic",), pack="generic")
     secrets = [token(seed=81), token(seed=82), token(seed=83)]
-    commit_a = {"sha": "a" * 40, "author": "Dev One <one@example.invalid>", "date": "2024-05-01"}
-    commit_b = {"sha": "b" * 40}
+    commit_a = InCommit(Commit("a" * 40, author="Dev One <one@example.invalid>", date="2024-05-01"))
+    commit_b = InCommit(Commit("b" * 40))
     findings = [
-        make_finding(medium, "src/z.py", 9, secrets[1], commit=commit_b, confidence="medium"),
-        make_finding(critical, "src/a b.py", 2, secrets[0], commit=commit_a),
+        make_finding(medium, "src/z.py", 9, secrets[1], origin=commit_b, confidence="medium"),
+        make_finding(critical, "src/a b.py", 2, secrets[0], origin=commit_a),
         make_finding(
-            critical, "keys/k.pem", 1, secrets[2], end_line=4, end_column=3, commit=commit_a
+            critical, "keys/k.pem", 1, secrets[2], end_line=4, end_column=3, origin=commit_a
         ),
     ]
     suppressed = [
         make_finding(
-            medium, "src/z.py", 1, secrets[1], commit=commit_b, suppressed="stopword", column=1
+            medium, "src/z.py", 1, secrets[1], origin=commit_b, suppressed="stopword", column=1
         )
     ]
     report = Report(

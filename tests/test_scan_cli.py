@@ -65,7 +65,7 @@ def test_json_schema(repo: Path, cli: Any) -> None:
     secret = token()
     (repo / "a.py").write_text(f"\n  t = '{secret}'\n")
     doc = cli("scan", "--format", "json", cwd=repo).json()
-    assert doc["version"] == 1
+    assert doc["version"] == 2
     assert doc["tool"]["name"] == "pat-scan"
     (finding,) = doc["findings"]
     assert finding == {

@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from pat_scan.commands.common import Prepared
-    from pat_scan.scan import Result
+    from pat_scan.results import Result
+    from pat_scan.session import Session
     from pat_scan.suppress.baseline import Entry
 
 
@@ -47,46 +47,46 @@ def register(commands: Any, *parents: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pat_scan.commands.common import ies
+    from pat_scan.commands.common import ies, report_options
     from pat_scan.commands.scan_cmd import collect
     from pat_scan.errors import UsageError
     from pat_scan.suppress import baseline
 
-    prepared, result = collect(args)
-    target = _target(prepared)
+    session, result = collect(args, report_options(args))
+    target = _target(session)
     if args.action == "create":  # whatever the file holds now is replaced, never read
         if target.exists() and not args.force:
             raise UsageError(f"{target} exists; use `baseline update`, or --force to replace it")
-        current = _entries(args, prepared, result)
+        current = _entries(args, session, result)
         baseline.save(target, current)
         print(f"pat-scan: wrote {len(current)} entr{ies(len(current))} to {target}")
         return 0
     existing = _existing(target)
     if args.action == "prune":
-        _, _, used = baseline.split(result.findings, existing, prepared.root)
+        _, _, used = baseline.split(result.findings, existing, session.root)
         dropped = baseline.stale(existing, used, None)
         baseline.save(target, used)
         for entry in sorted(dropped):
             print(f"pruned: {entry}")
         print(f"pat-scan: pruned {len(dropped)} entr{ies(len(dropped))} from {target}")
         return 0
-    added = _entries(args, prepared, result) - set(existing)
+    added = _entries(args, session, result) - set(existing)
     baseline.save(target, {*existing, *added})
     print(f"pat-scan: added {len(added)} entr{ies(len(added))} to {target}")
     return 0
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from pat_scan.commands.common import ies
+    from pat_scan.commands.common import ies, report_options
     from pat_scan.commands.scan_cmd import collect
     from pat_scan.suppress import baseline, migrate
 
     source = Path(args.source)
     wanted = migrate.read(source)
-    prepared, result = collect(args)
-    matched = [f for f in result.findings if wanted.accepts(f, prepared.root)]
-    entries = {baseline.entry_for(f, prepared.root) for f in matched}
-    target = _target(prepared)
+    session, result = collect(args, report_options(args))
+    matched = [f for f in result.findings if wanted.accepts(f, session.root)]
+    entries = {baseline.entry_for(f, session.root) for f in matched}
+    target = _target(session)
     baseline.save(target, {*_existing(target), *entries})
     print(
         f"pat-scan: imported {len(entries)} entr{ies(len(entries))} from {source} "
@@ -95,11 +95,11 @@ def run_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def _entries(args: argparse.Namespace, prepared: Prepared, result: Result) -> set[Entry]:
+def _entries(args: argparse.Namespace, session: Session, result: Result) -> set[Entry]:
     """The current findings as baseline entries (create and update)."""
     from pat_scan.suppress import baseline
 
-    return {baseline.entry_for(f, prepared.root, args.any_path) for f in result.findings}
+    return {baseline.entry_for(f, session.root, args.any_path) for f in result.findings}
 
 
 def _existing(target: Path) -> tuple[Entry, ...]:
@@ -108,8 +108,8 @@ def _existing(target: Path) -> tuple[Entry, ...]:
     return baseline.load(target) if target.exists() else ()
 
 
-def _target(prepared: Prepared) -> Path:
+def _target(session: Session) -> Path:
     """Where the baseline is written: the one in use, else the default name at the root."""
     from pat_scan.suppress.baseline import DEFAULT_NAME
 
-    return prepared.baseline_path or prepared.root / DEFAULT_NAME
+    return session.baseline_path or session.root / DEFAULT_NAME

@@ -1,5 +1,5 @@
-"""What every scanning command does before and after its source: load configuration and rules,
-build the engine, write the report, decide the exit code."""
+"""What every scanning command shares: its options from the command line, and after the scan,
+the baseline, the report and the exit code."""
 
 from __future__ import annotations
 
@@ -7,122 +7,76 @@ import argparse
 import contextlib
 import os
 import sys
-from collections.abc import Iterator, Sequence
-from pathlib import Path
+from collections.abc import Iterator
 from typing import TextIO
 
-from pat_scan import config as config_files
-from pat_scan import engine, scan
-from pat_scan.config import Config
-from pat_scan.engine import Matcher
-from pat_scan.errors import UsageError
-from pat_scan.reporters import Report, writer
-from pat_scan.rules import Rule
-from pat_scan.scan import Policy, Result
-from pat_scan.sources import DEFAULT_MAX_FILE_SIZE
+from pat_scan.errors import EXIT_CLEAN, EXIT_FINDINGS, UsageError
+from pat_scan.options import ReportOptions, RuleOptions
+from pat_scan.results import Result
+from pat_scan.session import Session
 
 
-class Prepared:
-    """Configuration and policy at once; rules and engine on first use of `matcher`, so that a
-    hook with nothing to scan (an empty commit) does not pay for them."""
-
-    __slots__ = ("_matcher", "_selection", "baseline_path", "config", "max_size", "policy", "root")
-
-    def __init__(self, args: argparse.Namespace, root: Path) -> None:
-        self.root = root
-        self.config = config_files.discover(args.config, root)
-        self.baseline_path = _baseline_path(getattr(args, "baseline", None), self.config, root)
-        self.policy = Policy(
-            min_confidence=getattr(args, "min_confidence", None)
-            or self.config.min_confidence
-            or "medium",
-            fail_on=getattr(args, "fail_on", None) or self.config.fail_on or "low",
-        )
-        self.max_size = (
-            getattr(args, "max_file_size", None)
-            or self.config.max_file_size
-            or DEFAULT_MAX_FILE_SIZE
-        )
-        self._selection = scan.Selection.from_args(args)
-        self._matcher: Matcher | None = None
-
-    @property
-    def matcher(self) -> Matcher:
-        if self._matcher is None:
-            rules = scan.load_rules(self.config, self._selection)
-            if not rules:
-                raise UsageError("no rules selected: nothing would be scanned")
-            self._matcher = engine.create(rules)
-        return self._matcher
+def rule_options(args: argparse.Namespace) -> RuleOptions:
+    """From the shared --config / --rules / --only-rule / --disable-rule options."""
+    return RuleOptions(
+        args.config, tuple(args.rules), tuple(args.only_rule), tuple(args.disable_rule)
+    )
 
 
-def _baseline_path(explicit: str | None, config: Config, root: Path) -> Path | None:
-    """--baseline, else the configuration's `baseline`, else the default name if it exists."""
-    from pat_scan.suppress.baseline import DEFAULT_NAME
-
-    if explicit:
-        return Path(explicit)
-    if config.baseline:
-        return config.root / config.baseline
-    default = root / DEFAULT_NAME
-    return default if default.is_file() else None
+def report_options(args: argparse.Namespace) -> ReportOptions:
+    """From the shared output options (the baseline commands have only some of them)."""
+    return ReportOptions(
+        format=getattr(args, "format", "text"),
+        output=getattr(args, "output", None),
+        min_confidence=getattr(args, "min_confidence", None),
+        fail_on=getattr(args, "fail_on", None),
+        redact=getattr(args, "redact", "partial") != "none",
+        show_suppressed=getattr(args, "show_suppressed", False),
+        color=getattr(args, "color", "auto"),
+        baseline=getattr(args, "baseline", None),
+        fail_on_stale_baseline=getattr(args, "fail_on_stale_baseline", False),
+    )
 
 
 def finish(
-    args: argparse.Namespace,
-    prepared: Prepared,
+    options: ReportOptions,
+    session: Session,
     result: Result,
     kind: str,
     stale_scope: set[str] | None,
 ) -> int:
     """Apply the baseline, write the report, decide the exit code.
 
-    `stale_scope` says which baseline entries this run can judge stale: None for a full scan
-    (all of them), or the root-relative paths it scanned whole (an empty set for the hook, which
-    only looks at added lines).
-    """
-    if prepared.baseline_path is not None:
+    `stale_scope` says which baseline entries this run can judge stale (see baseline.apply)."""
+    if session.baseline_path is not None:
         from pat_scan.suppress import baseline
 
-        loaded = baseline.load(prepared.baseline_path)
-        result.findings, baselined, used = baseline.split(
-            result.findings, loaded, prepared.root, result.rooted
-        )
-        result.suppressed.extend(baselined)
-        result.stale = baseline.stale(loaded, used, stale_scope)
+        baseline.apply(result, baseline.load(session.baseline_path), session.root, stale_scope)
+    from pat_scan.reporters import Report, writer
+
     # SARIF lists every active rule; other formats do without, so the hook stays lazy.
-    rules = prepared.matcher.rules if args.format == "sarif" else ()
-    code = _emit(args, result, prepared.policy, kind, rules)
-    if result.stale and getattr(args, "fail_on_stale_baseline", False):
+    rules = tuple(session.matcher.rules) if options.format == "sarif" else ()
+    with _destination(options.output) as out:
+        report = Report(
+            result=result,
+            policy=session.policy,
+            redact=options.redact,
+            show_suppressed=options.show_suppressed,
+            color=_use_color(options.color, out),
+            kind=kind,
+            rules=rules,
+        )
+        writer(options.format)(report, out)
+    blocking = any(session.policy.blocks(f) for f in result.findings)
+    code = EXIT_FINDINGS if blocking else EXIT_CLEAN
+    if result.stale and options.fail_on_stale_baseline:
         print(
             f"pat-scan: {len(result.stale)} stale baseline entr{ies(len(result.stale))}: "
             "run `pat-scan baseline prune`",
             file=sys.stderr,
         )
-        code = max(code, 1)
+        code = EXIT_FINDINGS
     return code
-
-
-def _emit(
-    args: argparse.Namespace,
-    result: Result,
-    policy: Policy,
-    kind: str,
-    rules: Sequence[Rule] = (),
-) -> int:
-    """Write the report; `rules` (every active rule) is needed by SARIF only."""
-    with _destination(args.output) as out:
-        report = Report(
-            result=result,
-            policy=policy,
-            redact=args.redact != "none",
-            show_suppressed=args.show_suppressed,
-            color=_use_color(args.color, out),
-            kind=kind,
-            rules=tuple(rules),
-        )
-        writer(args.format)(report, out)
-    return 1 if any(policy.blocks(f) for f in result.findings) else 0
 
 
 @contextlib.contextmanager

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -32,11 +31,12 @@ def register(commands: Any, *parents: argparse.ArgumentParser) -> None:
 def _selected(args: argparse.Namespace) -> list[Rule]:
     from pathlib import Path
 
-    from pat_scan import scan
+    from pat_scan.commands.common import rule_options
     from pat_scan.config import discover
+    from pat_scan.session import load_rules
 
-    config = discover(args.config, Path.cwd())
-    return scan.load_rules(config, scan.Selection.from_args(args), examples=True)
+    selection = rule_options(args)
+    return load_rules(discover(selection.config, Path.cwd()), selection, examples=True)
 
 
 def run_list(args: argparse.Namespace) -> int:
@@ -52,6 +52,7 @@ def run_list(args: argparse.Namespace) -> int:
 def run_check(args: argparse.Namespace) -> int:
     from pat_scan import engine
     from pat_scan import rules as rule_packs
+    from pat_scan.engine.examples import check
 
     rules = rule_packs.load(args.packs, builtin=False) if args.packs else _selected(args)
     kinds = engine.available_kinds()
@@ -70,35 +71,3 @@ def run_check(args: argparse.Namespace) -> int:
         f"engines: {', '.join(kinds)}, {len(problems)} problem(s)"
     )
     return 1 if problems else 0
-
-
-def check(rules: Sequence[Rule], kind: str) -> list[str]:
-    """Every problem with the rules' examples under one engine, as lines naming the rule."""
-    from pat_scan import engine
-    from pat_scan.rules.templates import expanded
-
-    matcher = engine.create(rules, kind)
-    problems: list[str] = []
-    for rule in rules:
-        positives, negatives = expanded(rule)
-        for number, example in enumerate(positives, 1):
-            found = matcher.scan(example.text.encode(), example.path, every=True)
-            hits = [m for m in found if m.rule.id == rule.id]
-            live = [m for m in hits if m.suppressed is None]
-            if not live:
-                why = f" (suppressed: {hits[0].suppressed})" if hits else ""
-                problems.append(
-                    f"{rule.source}: {rule.id}: example {number} not found{why} [{kind}]"
-                )
-            elif example.confidence and live[0].confidence != example.confidence:
-                problems.append(
-                    f"{rule.source}: {rule.id}: example {number} found at {live[0].confidence} "
-                    f"confidence, expected {example.confidence} [{kind}]"
-                )
-        for number, example in enumerate(negatives, 1):
-            hits = matcher.scan(example.text.encode(), example.path, every=True)
-            if any(m.rule.id == rule.id and m.suppressed is None for m in hits):
-                problems.append(
-                    f"{rule.source}: {rule.id}: negative example {number} was found [{kind}]"
-                )
-    return problems

@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Any
 from pat_scan.config import parse_size
 
 if TYPE_CHECKING:
-    from pat_scan.commands.common import Prepared
-    from pat_scan.scan import Result
+    from pat_scan.options import ReportOptions
+    from pat_scan.results import Result
+    from pat_scan.session import Session
 
 
 def register(commands: Any, *parents: argparse.ArgumentParser) -> None:
@@ -52,32 +53,32 @@ def add_size_option(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pat_scan.commands.common import finish
+    from pat_scan.commands.common import finish, report_options
 
-    prepared, result = collect(args)
-    full = args.paths == ["."] and Path.cwd().resolve() == prepared.root.resolve()
-    return finish(args, prepared, result, "scan", None if full else _scanned(result, prepared))
+    options = report_options(args)
+    session, result = collect(args, options)
+    full = args.paths == ["."] and Path.cwd().resolve() == session.root.resolve()
+    return finish(options, session, result, "scan", None if full else _scanned(result, session))
 
 
-def collect(args: argparse.Namespace) -> tuple[Prepared, Result]:
+def collect(args: argparse.Namespace, options: ReportOptions) -> tuple[Session, Result]:
     """Scan the paths the arguments name; suppression by baseline is left to the caller."""
     from pat_scan import scan
-    from pat_scan.commands.common import Prepared
-    from pat_scan.sources import files
+    from pat_scan.commands.common import rule_options
+    from pat_scan.session import Session
 
-    prepared = Prepared(args, scan.default_root(args.paths))
-    config = prepared.config
-    max_size = prepared.max_size
+    session = Session(
+        scan.default_root(args.paths), rule_options(args), options, args.max_file_size
+    )
     if args.paths == ["-"]:
-        return prepared, scan.scan_blobs([files.stdin_blob(max_size)], prepared.matcher, config)
-    listing = files.listing(args.paths, use_git=not args.no_git)
-    return prepared, scan.scan_files(listing, prepared.matcher, config, max_size)
+        return session, scan.scan_stdin(session)
+    return session, scan.scan_paths(session, args.paths, use_git=not args.no_git)
 
 
-def _scanned(result: Result, prepared: Prepared) -> set[str]:
+def _scanned(result: Result, session: Session) -> set[str]:
     from pat_scan.suppress.baseline import root_relative
 
-    return {root_relative(path, prepared.root) for path in result.paths}
+    return {root_relative(path, session.root) for path in result.paths}
 
 
 def _size(text: str) -> int:

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import NamedTuple, TextIO
 
-from pat_scan.findings import Finding
+from pat_scan.findings import Finding, InFile
+from pat_scan.results import Policy, Result
 from pat_scan.rules import Rule
-from pat_scan.scan import Policy, Result
 
 FORMATS = ("text", "json", "sarif")
 
@@ -41,3 +41,22 @@ def writer(name: str) -> Writer:
     from pat_scan.reporters import text
 
     return text.write
+
+
+def commit_fields(finding: Finding) -> dict[str, str | bool | int] | None:
+    """What is known of the commit a finding came from, as the JSON and SARIF reports show it:
+    `sha`, and for a history scan `author`, `email`, `date`, `present_at_head`, `occurrences`."""
+    origin = finding.origin
+    if isinstance(origin, InFile):
+        return None
+    commit = origin.commit
+    fields: dict[str, str | bool | int] = {"sha": commit.sha}
+    known = {
+        "author": commit.author,
+        "email": commit.email,
+        "date": commit.date,
+        "present_at_head": origin.at_head,
+        "occurrences": origin.occurrences,
+    }
+    fields.update({key: value for key, value in known.items() if value is not None})
+    return fields

@@ -1,4 +1,4 @@
-"""JSON report, schema version 1 (documented in the README)."""
+"""JSON report, schema version 2 (documented in the README, and by report-schema.json)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from typing import Any, TextIO
 
 from pat_scan import __version__
 from pat_scan.findings import Finding
-from pat_scan.reporters import Report
+from pat_scan.reporters import Report, commit_fields
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def write(report: Report, out: TextIO) -> None:
@@ -58,6 +58,7 @@ def _finding(report: Report, finding: Finding) -> dict[str, Any]:
     }
     if finding.note:
         item["note"] = finding.note  # base64, percent-encoded, or the notebook cell and line
-    if finding.commit:
-        item["commit"] = dict(finding.commit)
+    commit = commit_fields(finding)
+    if commit is not None:
+        item["commit"] = commit
     return item

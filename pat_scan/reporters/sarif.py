@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable, Iterator, Sequence
-from itertools import chain
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import quote
 
 from pat_scan import __version__
-from pat_scan.findings import CONFIDENCE_ORDER, SEVERITY_ORDER, Finding
-from pat_scan.reporters import Report
+from pat_scan.findings import CONFIDENCE_ORDER, SEVERITY_ORDER, Finding, InFile, InMessage
+from pat_scan.reporters import Report, commit_fields, line_hash
 from pat_scan.rules import Rule
 
 SCHEMA_URI = (
@@ -32,8 +31,6 @@ MAX_TAGS = 10
 MAX_DESCRIPTION = 1024
 SECRET_HASH_KEY = "patScanSecretHash/v1"
 LINE_HASH_KEY = "primaryLocationLineHash"
-# Pure-Python line hashing runs at a few MB/s; above this the upload action computes it itself.
-MAX_HASHED_BYTES = 4 * 1024 * 1024
 
 _BASE_SCORE = {"critical": 9.5, "high": 8.0, "medium": 5.5, "low": 3.0}
 _CWE_TAG = "external/cwe/cwe-798"  # Use of Hard-coded Credentials
@@ -61,7 +58,7 @@ def document(report: Report) -> dict[str, Any]:
     kept = sorted(kept, key=_location_key)
     rules = _rules(report, findings)
     index = {rule.id: i for i, rule in enumerate(rules)}
-    hashes = _line_hashes(kept)
+    hashes = line_hash.for_findings(kept)
     stats = report.result.stats
     run: dict[str, Any] = {
         "tool": {
@@ -261,8 +258,8 @@ def _level(report: Report, finding: Finding) -> str:
 def _message(finding: Finding) -> str:
     # Always the redacted prefix: SARIF is uploaded, even when the user chose --redact none.
     text = f"{finding.rule.name}: {finding.preview} ({finding.confidence} confidence"
-    sha = (finding.commit or {}).get("sha")
-    text += f", in commit {sha[:12]})" if sha else ")"
+    commit = finding.commit
+    text += f", in commit {commit.sha[:12]})" if commit else ")"
     return text
 
 
@@ -270,16 +267,19 @@ def _result(
     report: Report, finding: Finding, index: dict[str, int], hashes: dict[tuple[str, int], str]
 ) -> dict[str, Any]:
     fingerprints = {SECRET_HASH_KEY: finding.fingerprint}
-    line_hash = hashes.get((finding.path, finding.line)) if finding.commit is None else None
-    if line_hash is not None:
-        fingerprints[LINE_HASH_KEY] = line_hash
+    hashed = (
+        hashes.get((finding.path, finding.line)) if isinstance(finding.origin, InFile) else None
+    )
+    if hashed is not None:
+        fingerprints[LINE_HASH_KEY] = hashed
     properties: dict[str, Any] = {
         "severity": finding.rule.severity,
         "confidence": finding.confidence,
         "blocking": report.policy.blocks(finding),
     }
-    if finding.commit:
-        properties["commit"] = dict(sorted(finding.commit.items()))
+    commit = commit_fields(finding)
+    if commit is not None:
+        properties["commit"] = dict(sorted(commit.items()))
     result: dict[str, Any] = {
         "ruleId": finding.rule.id,
         "ruleIndex": index[finding.rule.id],
@@ -297,7 +297,7 @@ def _result(
 
 def _physical_location(finding: Finding) -> dict[str, Any]:
     return {
-        "artifactLocation": artifact_location(finding.path),
+        "artifactLocation": artifact_location(finding),
         "region": {
             "startLine": finding.line,
             "startColumn": finding.column,
@@ -307,15 +307,13 @@ def _physical_location(finding: Finding) -> dict[str, Any]:
     }
 
 
-def artifact_location(path: str) -> dict[str, Any]:
+def artifact_location(finding: Finding) -> dict[str, Any]:
     """Relative paths as percent-encoded URIs against %SRCROOT%; absolute ones as file URIs."""
+    path = finding.path
     if path == "-":
         return {"uri": "-", "description": {"text": "standard input"}}
-    if path.startswith("("):
-        from pat_scan.sources.history import MESSAGE_PATH
-
-        if path == MESSAGE_PATH:  # not a file in the source tree: no base
-            return {"uri": quote(path), "description": {"text": "a commit message"}}
+    if isinstance(finding.origin, InMessage):  # not a file in the source tree: no base
+        return {"uri": quote(path), "description": {"text": "a commit message"}}
     if Path(path).is_absolute():
         return {"uri": Path(path).as_uri()}
     return {"uri": quote(path, safe="/"), "uriBaseId": SRCROOT}
@@ -323,110 +321,3 @@ def artifact_location(path: str) -> dict[str, Any]:
 
 def _directory_uri(directory: Path) -> str:
     return directory.as_uri().rstrip("/") + "/"
-
-
-# ---------------------------------------------------------------------------------------------
-# primaryLocationLineHash, computed as github/codeql-action's upload step does (fingerprints.ts)
-# ---------------------------------------------------------------------------------------------
-
-_BLOCK_SIZE = 100
-_MODULUS = 37
-_MASK = (1 << 64) - 1  # the upload action hashes in wrapping 64-bit integers
-_FIRST_MOD = pow(_MODULUS, _BLOCK_SIZE, 1 << 64)
-_EOF = 0xFFFF
-_TAB, _SPACE, _LF, _CR = 9, 32, 10, 13
-
-
-def _line_hashes(findings: Iterable[Finding]) -> dict[tuple[str, int], str]:
-    """(path, line) -> hash for working-tree findings whose file on disk still holds that line.
-
-    Findings from history or standard input, and files that changed since the scan (a hook scans
-    the index, not the work tree), get none; the upload action then computes its own."""
-    wanted: dict[str, dict[int, str]] = {}
-    for finding in findings:
-        if finding.commit is None and finding.path != "-":
-            wanted.setdefault(finding.path, {})[finding.line] = finding.line_text
-    hashes: dict[tuple[str, int], str] = {}
-    for path, lines in wanted.items():
-        text = _read_matching(path, lines)
-        if text is None:
-            continue
-        for line, value in line_hashes(text, set(lines)).items():
-            hashes[(path, line)] = value
-    return hashes
-
-
-def _read_matching(path: str, lines: dict[int, str]) -> str | None:
-    try:
-        data = Path(path).read_bytes() if Path(path).stat().st_size <= MAX_HASHED_BYTES else None
-    except OSError:
-        return None
-    if data is None:
-        return None
-    split = data.split(b"\n")
-    for number, line_text in lines.items():
-        if number > len(split) or split[number - 1].decode("utf-8", "replace") != line_text:
-            return None
-    return data.decode("utf-8", "replace")
-
-
-def line_hashes(text: str, wanted: set[int]) -> dict[int, str]:
-    """The `hash:occurrence` value of each line in `wanted` (1-based)."""
-    found: dict[int, str] = {}
-    if not wanted:
-        return found
-    last = max(wanted)
-    for line, value in _all_line_hashes(text):
-        if line in wanted:
-            found[line] = value
-        if line >= last:
-            break
-    return found
-
-
-def _all_line_hashes(text: str) -> Iterator[tuple[int, str]]:
-    """Every line's hash, in order.
-
-    A rolling polynomial hash over the next 100 characters from the line's first one, skipping
-    spaces and tabs, with CR and CRLF read as LF, a 0xFFFF end marker and zero padding at the end.
-    Characters are UTF-16 code units, as JavaScript strings hold them. A value seen before gets a
-    higher `:N` count, so identical lines stay distinct."""
-    encoding = "utf-16-le" if sys.byteorder == "little" else "utf-16-be"
-    units = memoryview(text.encode(encoding)).cast("H")
-    window = [0] * _BLOCK_SIZE
-    starts = [-1] * _BLOCK_SIZE  # line number beginning at each window slot, or -1
-    counts: dict[int, int] = {}
-    value = 0
-    index = 0
-    line = 0
-    line_start = True
-    previous_cr = False
-    # Inlined rather than split into helpers: this loop runs once per character.
-    for unit in chain(units, (_EOF,)):
-        if unit in (_SPACE, _TAB) or (previous_cr and unit == _LF):
-            previous_cr = False
-            continue
-        previous_cr = unit == _CR
-        if previous_cr:
-            unit = _LF
-        if starts[index] != -1:
-            counts[value] = count = counts.get(value, 0) + 1
-            yield starts[index], f"{value:x}:{count}"
-            starts[index] = -1
-        if line_start:
-            line_start = False
-            line += 1
-            starts[index] = line
-        if unit == _LF:
-            line_start = True
-        value = (_MODULUS * value + unit - _FIRST_MOD * window[index]) & _MASK
-        window[index] = unit
-        index = (index + 1) % _BLOCK_SIZE
-    for _ in range(_BLOCK_SIZE):
-        if starts[index] != -1:
-            counts[value] = count = counts.get(value, 0) + 1
-            yield starts[index], f"{value:x}:{count}"
-            starts[index] = -1
-        value = (_MODULUS * value - _FIRST_MOD * window[index]) & _MASK
-        window[index] = 0
-        index = (index + 1) % _BLOCK_SIZE

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TextIO
 
-from pat_scan.findings import Finding
+from pat_scan.findings import Finding, InFile
 from pat_scan.reporters import Report
 
 _Paint = Callable[[str, str], str]
@@ -59,13 +59,14 @@ def _line(report: Report, finding: Finding, paint: _Paint) -> str:
 
 def _commit(finding: Finding) -> str:
     """' in commit abc123 (2020-01-07, A. Author; still at HEAD)' for history findings."""
-    commit = finding.commit
-    if not commit:
+    origin = finding.origin
+    if isinstance(origin, InFile):
         return ""
-    when = ", ".join(p for p in (commit.get("date", "")[:10], commit.get("author", "")) if p)
-    notes = [p for p in (when, "still at HEAD" * (commit.get("present_at_head") == "true")) if p]
+    commit = origin.commit
+    when = ", ".join(p for p in ((commit.date or "")[:10], commit.author or "") if p)
+    notes = [p for p in (when, "still at HEAD" * bool(origin.at_head)) if p]
     about = f" ({'; '.join(notes)})" if notes else ""
-    return f" in commit {commit.get('sha', '')[:12]}{about}"
+    return f" in commit {commit.sha[:12]}{about}"
 
 
 def _advice(report: Report, blocking: list[Finding]) -> str:

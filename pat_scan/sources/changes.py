@@ -6,6 +6,7 @@ lines the change added, so findings can be limited to what the commit introduces
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
@@ -36,10 +37,10 @@ def blobs(
     max_size: int,
     excluded: Callable[[str], bool] = lambda path: False,
 ) -> Iterator[tuple[FileChange, Blob]]:
-    """Each scannable change with its new content; `excluded` (on the repository path) files
-    are marked so without being read."""
+    """Each scannable change with its new content; files that `excluded` (the configuration's
+    test, on file paths) refuses are marked so without being read."""
     wanted = [c for c in changes if c.scannable]
-    skipped = {c.path for c in wanted if excluded(c.path)}
+    skipped = {c.path for c in wanted if excluded(os.path.join(root, c.path))}
     ids = dict.fromkeys(c.blob for c in wanted if c.path not in skipped)  # shared blobs: once
     # An empty commit, or nothing but excluded files: no git process to start.
     contents = {oid: data for oid, _, _, data in git.iter_blobs(root, ids, max_size)} if ids else {}

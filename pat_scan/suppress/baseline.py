@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 from pat_scan.errors import ConfigError
-from pat_scan.findings import Finding
+from pat_scan.findings import Finding, InFile
+from pat_scan.results import Result
 
 DEFAULT_NAME = ".pat-scan-baseline.json"
 FORMAT_VERSION = 1
@@ -69,22 +70,38 @@ def save(path: Path, entries: Iterable[Entry]) -> None:
 
 
 def entry_for(finding: Finding, root: Path, any_path: bool = False) -> Entry:
-    path = ANY_PATH if any_path else root_relative(finding.path, root)
+    path = ANY_PATH if any_path else repository_path(finding, root)
     return Entry(finding.rule.id, finding.fingerprint, path)
 
 
+def repository_path(finding: Finding, root: Path) -> str:
+    """Where the finding is, relative to the repository root: a file's path is relative to the
+    current directory, a commit's is the repository's already."""
+    return root_relative(finding.path, root) if isinstance(finding.origin, InFile) else finding.path
+
+
 def root_relative(path: str, root: Path) -> str:
-    """A finding's path (relative to the current directory) relative to the repository root."""
+    """A path relative to the current directory, made relative to the repository root."""
     if path == "-":
         return path
     return Path(os.path.relpath(os.path.abspath(path), root)).as_posix()
 
 
+def apply(result: Result, entries: Sequence[Entry], root: Path, scope: set[str] | None) -> None:
+    """Move the findings the baseline accepts to the suppressed ones, and list its stale entries.
+
+    `scope` says which entries this run can judge stale: None for a full scan (all of them), or
+    the root-relative paths it scanned whole (an empty set for the hook, which only looks at
+    added lines, and for a history, which keeps old versions)."""
+    result.findings, baselined, used = split(result.findings, entries, root)
+    result.suppressed.extend(baselined)
+    result.stale = stale(entries, used, scope)
+
+
 def split(
-    findings: Sequence[Finding], entries: Sequence[Entry], root: Path, rooted: bool = False
+    findings: Sequence[Finding], entries: Sequence[Entry], root: Path
 ) -> tuple[list[Finding], list[Finding], set[Entry]]:
-    """(still reported, suppressed as baselined, entries that matched something). `rooted`:
-    the findings' paths are already relative to the repository root (history)."""
+    """(still reported, suppressed as baselined, entries that matched something)."""
     reported: list[Finding] = []
     baselined: list[Finding] = []
     used: set[Entry] = set()
@@ -92,7 +109,7 @@ def split(
     for entry in entries:
         by_identity.setdefault((entry.rule, entry.fingerprint), []).append(entry)
     for finding in findings:
-        path = finding.path if rooted else root_relative(finding.path, root)
+        path = repository_path(finding, root)
         identity = (finding.rule.id, finding.fingerprint)  # a hash: computed once a finding
         hits = [e for e in by_identity.get(identity, ()) if e.path in (ANY_PATH, path)]
         if hits:

@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 from pat_scan.errors import UsageError
 from pat_scan.findings import Finding
-from pat_scan.suppress.baseline import root_relative
+from pat_scan.suppress.baseline import repository_path
 
 
 class Wanted(NamedTuple):
@@ -31,7 +31,7 @@ class Wanted(NamedTuple):
     secrets: frozenset[tuple[str, str]]  # (path, secret): in memory only, never written
 
     def accepts(self, finding: Finding, root: Path) -> bool:
-        path = root_relative(finding.path, root)
+        path = repository_path(finding, root)
         digest = hashlib.sha1(finding.secret.encode(), usedforsecurity=False).hexdigest()
         return (
             (path, digest) in self.sha1

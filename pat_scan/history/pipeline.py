@@ -1,0 +1,269 @@
+"""The history pipeline: rev-list's blobs (each unique blob once, minus excluded paths and, with
+the incremental store, those scanned before) → chunks scanned by the parallel driver → one
+`git log` pass for commit messages and the first commit of each blob that had findings → each
+secret once, at its first commit."""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Protocol
+
+from pat_scan import git, parallel, suppress
+from pat_scan.findings import Finding
+from pat_scan.history import attribution
+from pat_scan.history import store as history_store
+from pat_scan.history.store import Intro, Store, Stored
+from pat_scan.history.work import MESSAGE_PATH, Chunk, ChunkTask, scan_messages
+from pat_scan.options import HistoryOptions
+from pat_scan.results import Result, Stats
+from pat_scan.session import Session
+from pat_scan.sources import history
+from pat_scan.sources.history import Commit
+
+# Below this many blobs a worker pool costs more than it saves.
+SERIAL_BELOW = 2000
+CHUNK_BLOBS = 2000  # blobs a worker reads through one cat-file process and scans at a time
+STORE_BATCH = 500  # blob ids looked up in the incremental store at a time
+MESSAGE_BATCH = 1000  # commit messages scanned joined at a time
+
+
+class Observer(Protocol):
+    """Told how far a scan has come (a terminal progress line, say)."""
+
+    def advance(self, objects: int, nbytes: int) -> None:
+        """`objects` more blobs are done (scanned, skipped or known), `nbytes` of them read."""
+
+    def stop(self) -> None:
+        """The blob scan is over, or was stopped."""
+
+
+class _Silent:
+    def advance(self, objects: int, nbytes: int) -> None:
+        pass
+
+    def stop(self) -> None:
+        pass
+
+
+def has_commits(root: Path, options: HistoryOptions) -> bool:
+    return bool(git.commit_ids(root, ["--max-count=1", *options.revisions]))
+
+
+def scan(
+    root: Path, session: Session, options: HistoryOptions, observer: Observer | None = None
+) -> Result:
+    """Every secret the history holds, at its first commit. Ctrl-C stops the scan and returns
+    what was found until then, marked `interrupted`. Not a repository: GitError."""
+    common_dir = git.common_dir(root)
+    pipeline = _Pipeline(root, common_dir, session, options, observer or _Silent())
+    try:
+        pipeline.run()
+    except KeyboardInterrupt:
+        pipeline.interrupted = True
+    finally:
+        pipeline.close()
+    return pipeline.result()
+
+
+class _Pipeline:
+    """One history scan: blobs through workers, then one log pass, then the result."""
+
+    def __init__(
+        self,
+        root: Path,
+        common_dir: Path,
+        session: Session,
+        options: HistoryOptions,
+        observer: Observer,
+    ) -> None:
+        self.root = root
+        self.common_dir = common_dir
+        self.options = options
+        self.revisions = list(options.revisions)
+        self.max_size = session.max_size
+        self.matcher = session.matcher
+        self.rules_by_id = {rule.id: rule for rule in self.matcher.rules}
+        config = session.config
+        self.excluded = config.excluder()
+        self.config_root = str(config.root)  # where its exclude patterns are relative to
+        self.allowlist = suppress.Allowlist(config.allow, config.stopwords)
+        self.stats = Stats()
+        self.blob_findings: dict[str, list[Finding]] = {}  # suppression reason already set
+        self.message_findings: dict[str, list[Finding]] = {}  # commit id -> findings
+        self.intros: dict[str, Intro] = {}  # blob or commit id -> first commit
+        self.complete = False
+        self.interrupted = False
+        self.log: git.Spooled | None = None  # the spooled `git log`, started with the blobs
+        self.store: Store | None = None
+        if options.incremental:
+            from pat_scan import rules as rule_packs
+
+            store_key = history_store.key(
+                rule_packs.findings_fingerprint(self.matcher.rules),
+                self.max_size,
+                config.allow,
+                config.stopwords,
+            )
+            self.store = Store(history_store.location(common_dir), store_key)
+        self.observer = observer
+
+    def run(self) -> None:
+        if self.store is None:
+            # Needed only after the blobs, but git can write it now while a core is idle (while
+            # rev-list lists the blobs). An incremental run may not need it at all.
+            self.log = git.spool_history_log(self.root, self.revisions, near=self.common_dir)
+        self._scan_blobs(self._blobs())
+        self._walk_commits()
+        self.complete = True
+
+    def _blobs(self) -> Iterator[tuple[str, str]]:
+        """(blob id, a path it had) to scan, streamed from rev-list (each blob once): nothing is
+        kept per blob. Excluded paths are counted; with the store, the blobs it has seen are
+        not scanned again, their findings are loaded from it."""
+        seen: list[tuple[str, str]] = []
+        base = self.config_root
+        for oid, name in git.history_blobs(self.root, self.revisions):
+            if name and self.excluded(os.path.join(base, name)):
+                self.stats.skipped["excluded"] += 1
+                self.observer.advance(1, 0)
+            elif self.store is None:
+                yield oid, name
+            else:
+                seen.append((oid, name))
+                if len(seen) == STORE_BATCH:
+                    yield from self._not_stored(seen)
+                    seen = []
+        yield from self._not_stored(seen)
+
+    def _not_stored(self, blobs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        """Those of `blobs` the store has not seen; the findings of the others are loaded."""
+        if self.store is None or not blobs:
+            return blobs
+        known = self.store.known_blobs([oid for oid, _ in blobs])
+        paths = {oid: path for oid, path in blobs if oid in known}
+        for oid, rows in self.store.findings(paths).items():
+            self.blob_findings[oid] = self._rebuilt(rows, paths[oid])
+        self.observer.advance(len(known), 0)
+        return [(oid, path) for oid, path in blobs if oid not in known]
+
+    def _scan_blobs(self, blobs: Iterator[tuple[str, str]]) -> None:
+        """Scan in chunks, in this process for a short history or --jobs 1, else in a pool."""
+        first = list(itertools.islice(blobs, SERIAL_BELOW))
+        workers = self.options.jobs or parallel.jobs()
+        if len(first) < SERIAL_BELOW:
+            workers = 1
+        work = _chunks(itertools.chain(first, blobs), CHUNK_BLOBS)
+        task = ChunkTask(str(self.root), self.max_size)
+        try:
+            with contextlib.closing(
+                parallel.ordered_map(task, work, self.matcher, workers)
+            ) as done:
+                for chunk in done:  # closed on an error or Ctrl-C: a pool stops at once
+                    self._collect(chunk)
+        except BaseException:
+            history.stop_readers()  # a serial scan's stream; a pool's end with its workers
+            raise
+        finally:
+            self.observer.stop()
+        history.close_readers()
+
+    def _collect(self, chunk: Chunk) -> None:
+        """Take in what a chunk found (its findings carry their blob's path)."""
+        self.stats.add(chunk.files, chunk.bytes_scanned, chunk.skipped)
+        for oid, found in chunk.found:
+            self.blob_findings[oid] = self._judged(oid, found)
+        if self.store is not None:
+            self.store.add_blobs(chunk.scanned)
+            self.store.commit()
+        self.observer.advance(chunk.objects, chunk.bytes_read)
+
+    def _judged(self, source: str, found: list[Finding]) -> list[Finding]:
+        """A blob's or commit message's findings with their suppression reasons, reported ones
+        first; stored for the next incremental run."""
+        reported, suppressed = suppress.apply(found, self.allowlist)
+        if self.store is not None:
+            self.store.add_findings(source, map(history_store.stored, reported + suppressed))
+        return reported + suppressed
+
+    def _rebuilt(self, rows: list[Stored], path: str) -> list[Finding]:
+        """Findings an earlier incremental run stored, at `path`."""
+        return [history_store.rebuild(row, self.rules_by_id[row.rule_id], path) for row in rows]
+
+    def _walk_commits(self) -> None:
+        """One `git log` pass: commit messages, and the first commit of each finding's blob."""
+        messages = self.options.commit_messages
+        key = "\0".join(self.revisions)
+        known_commits: set[str] = set()
+        new_commits: list[str] = []
+        if self.store is not None:
+            self.intros = self.store.intros(key)
+            known_commits = self.store.commit_ids() if messages else set()
+            current = git.commit_ids(self.root, self.revisions) if messages else []
+            new_commits = [sha for sha in current if sha not in known_commits]
+            stored = self.store.findings(sha for sha in current if sha in known_commits)
+            for sha, rows in stored.items():
+                self.message_findings[sha] = self._rebuilt(rows, MESSAGE_PATH)
+        wanted = {oid for oid in self.blob_findings if oid not in self.intros}
+        missing = wanted or any(sha not in self.intros for sha in self.message_findings)
+        if self.store is not None and not new_commits and not missing:
+            return  # nothing new: everything below is already in the store
+        pending: list[Commit] = []  # commits whose messages are still to be scanned
+        if self.log is not None:
+            tokens = self.log.records()
+        else:
+            tokens = git.history_log(self.root, self.revisions, raw=bool(wanted))
+        for commit in history.commits(tokens, wanted):
+            intro = Intro(commit.sha, commit.author, commit.email, commit.time, commit.date, "")
+            if messages and commit.sha not in known_commits:
+                pending.append(commit)
+                if len(pending) == MESSAGE_BATCH:
+                    self._scan_messages(pending)
+                    pending = []
+            elif commit.sha in self.message_findings:  # found by an earlier run
+                self.intros.setdefault(commit.sha, intro._replace(path=MESSAGE_PATH))
+            for oid, path in commit.added:
+                if oid in wanted and oid not in self.intros:
+                    self.intros[oid] = intro._replace(path=path)
+        self._scan_messages(pending)
+        if self.store is not None:
+            self.store.set_intros(key, self.intros)
+            self.store.commit()
+
+    def _scan_messages(self, commits: list[Commit]) -> None:
+        if self.store is not None:
+            self.store.add_commits(commit.sha for commit in commits)
+        by_sha = {commit.sha: commit for commit in commits}
+        for sha, found in scan_messages(self.matcher, commits).items():
+            self.message_findings[sha] = self._judged(sha, found)
+            c = by_sha[sha]
+            self.intros.setdefault(
+                sha, Intro(c.sha, c.author, c.email, c.time, c.date, MESSAGE_PATH)
+            )
+
+    def close(self) -> None:
+        self.observer.stop()
+        if self.log is not None:
+            self.log.close()
+        if self.store is not None:
+            self.store.close()
+
+    def result(self) -> Result:
+        result = Result()
+        result.stats = self.stats
+        result.interrupted = self.interrupted
+        head = git.tree_blob_ids(self.root, "HEAD") if self.complete else set()
+        origins = attribution.Origins(self.intros, head, set(self.message_findings))
+        sources = [*self.blob_findings.items(), *self.message_findings.items()]
+        result.findings = attribution.unique(sources, origins, suppressed=False)
+        result.suppressed = attribution.unique(sources, origins, suppressed=True)
+        return result
+
+
+def _chunks(blobs: Iterator[tuple[str, str]], size: int) -> Iterator[list[tuple[str, str]]]:
+    """Consecutive (blob id, path) pairs, `size` at a time, taken as they come."""
+    while chunk := list(itertools.islice(blobs, size)):
+        yield chunk

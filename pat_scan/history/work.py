@@ -1,0 +1,86 @@
+"""What a history scan does with its blobs and messages: a chunk of blob ids read and scanned in
+one process (a pool worker, or this one), and commit messages scanned in batches. Only findings
+and counts travel back."""
+
+from __future__ import annotations
+
+import contextlib
+from collections import Counter
+from collections.abc import Sequence
+from typing import NamedTuple
+
+from pat_scan import parallel
+from pat_scan.content import scan_bytes
+from pat_scan.content.text import classify
+from pat_scan.engine import Matcher
+from pat_scan.findings import Finding
+from pat_scan.sources import history
+from pat_scan.sources.history import Commit
+
+MESSAGE_PATH = "(commit message)"  # the path shown for a finding in a commit message
+
+
+class Chunk(NamedTuple):
+    """What scanning one chunk of blob ids found; small, so it can cross a process boundary."""
+
+    objects: int  # blobs read, scanned or not
+    bytes_read: int
+    files: int  # blobs scanned
+    bytes_scanned: int
+    skipped: dict[str, int]
+    found: list[tuple[str, list[Finding]]]  # (blob id, its findings at the blob's path)
+    scanned: list[tuple[str, str | None]]  # (blob id, why skipped or None): for the store
+
+
+class ChunkTask:
+    """Scan (blob id, path) pairs of the repository at `root`; the path decides path-limited
+    rules and notebook handling. A class, not a closure, so that a pool can send it."""
+
+    __slots__ = ("max_size", "root")
+
+    def __init__(self, root: str, max_size: int) -> None:
+        self.root = root
+        self.max_size = max_size
+
+    def __call__(self, work: Sequence[tuple[str, str]]) -> Chunk:
+        matcher = parallel.matcher()
+        objects = bytes_read = files = bytes_scanned = 0
+        skipped: Counter[str] = Counter()
+        found: list[tuple[str, list[Finding]]] = []
+        scanned: list[tuple[str, str | None]] = []
+        contents = history.read_blobs(self.root, [oid for oid, _ in work], self.max_size)
+        with contextlib.closing(contents):  # an error half-way stops the stream at once
+            for (oid, path), (_, kind, size, data) in zip(work, contents, strict=True):
+                if kind != "blob":  # a tag or commit named on the command line
+                    continue
+                objects += 1
+                bytes_read += size
+                reason = "too large" if data is None else classify(data)
+                scanned.append((oid, reason))
+                if reason is not None or data is None:
+                    skipped[reason or "too large"] += 1
+                    continue
+                files += 1
+                bytes_scanned += size
+                hits = scan_bytes(matcher, data, path)
+                if hits:
+                    found.append((oid, hits))
+        return Chunk(objects, bytes_read, files, bytes_scanned, dict(skipped), found, scanned)
+
+
+def scan_messages(matcher: Matcher, commits: Sequence[Commit]) -> dict[str, list[Finding]]:
+    """Findings in commit messages, by commit id. The messages are scanned joined, once (most
+    hold nothing, and one scan per message cost more than the scanning); a message that holds
+    a finding's first line is then scanned alone, so lines and columns are its own."""
+    from bisect import bisect_right
+
+    texts = [commit.message.encode() for commit in commits]
+    first_lines: list[int] = []  # of each message, in the joined text
+    line = 1
+    for text in texts:
+        first_lines.append(line)
+        line += text.count(b"\n") + 1
+    joined = scan_bytes(matcher, b"\n".join(texts), MESSAGE_PATH)
+    holding = sorted({bisect_right(first_lines, finding.line) - 1 for finding in joined})
+    found = {commits[i].sha: scan_bytes(matcher, texts[i], MESSAGE_PATH) for i in holding}
+    return {sha: findings for sha, findings in found.items() if findings}

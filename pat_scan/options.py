@@ -1,0 +1,47 @@
+"""What the user asked for, as typed records: `commands/` builds them from the command line, and
+nothing below `commands/` knows argparse."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class RuleOptions(NamedTuple):
+    """Which configuration and rules: shared by every command that loads rules."""
+
+    config: str | None = None  # --config FILE; None discovers it at the repository root
+    extra_packs: tuple[str, ...] = ()  # --rules
+    only: tuple[str, ...] = ()  # --only-rule
+    disable: tuple[str, ...] = ()  # --disable-rule
+
+
+class ReportOptions(NamedTuple):
+    """How the result is judged and written: shared by every scanning command."""
+
+    format: str = "text"
+    output: str | None = None  # a file, or None / '-' for standard output
+    min_confidence: str | None = None  # None: the configuration's, else medium
+    fail_on: str | None = None  # None: the configuration's, else low
+    redact: bool = True
+    show_suppressed: bool = False
+    color: str = "auto"  # auto | always | never
+    baseline: str | None = None  # None: the configuration's, else the default file if present
+    fail_on_stale_baseline: bool = False
+
+
+class HookOptions(NamedTuple):
+    """The mode git and pre-commit run the hook in, as they tell it (arguments, environment)."""
+
+    files: tuple[str, ...] = ()  # what pre-commit passed, relative to the current directory
+    from_ref: str | None = None  # PRE_COMMIT_FROM_REF / PRE_COMMIT_TO_REF: a pre-push run
+    to_ref: str | None = None
+    in_commit: bool = False  # git set GIT_INDEX_FILE: running inside `git commit`
+
+
+class HistoryOptions(NamedTuple):
+    """Which history to scan and how."""
+
+    revisions: tuple[str, ...] = ("--all",)  # rev-list arguments: refs, ranges, --since
+    commit_messages: bool = True
+    incremental: bool = False
+    jobs: int | None = None  # None: one per CPU
