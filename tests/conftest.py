@@ -1,25 +1,17 @@
 """Shared fixtures: git isolated from the machine's configuration, a private cache directory,
-real temporary repositories, and the real CLI (in process for speed, or as a subprocess)."""
+real temporary repositories, and the real CLI in process (for speed)."""
 
 from __future__ import annotations
 
-import json
 import os
-import random
-import subprocess
-import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from pat_scan.cli import main
-from pat_scan.validators import CHECKS
-
-REPO_ROOT = Path(__file__).resolve().parent.parent
-SHARED = REPO_ROOT.parent / "shared"
+from tests.helpers import Run, git, run_process
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -46,22 +38,6 @@ def isolated_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[N
     os.environ.update(saved)
 
 
-def token(kind: str = "github_crc32", arg: str = "ghp_", seed: int = 0) -> str:
-    """A fresh, checksum-valid credential: tests never hold literal tokens."""
-    return CHECKS[kind].generate(random.Random(seed), arg)
-
-
-def bad_token(seed: int = 0) -> str:
-    """A ghp_ token whose checksum fails (a typical fake in a fixture)."""
-    good = token(seed=seed)
-    last = "A" if good[-1] != "A" else "B"
-    return good[:-1] + last
-
-
-def git(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["git", *args], cwd=repo, check=check, capture_output=True, text=True)
-
-
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     path = tmp_path / "repo"
@@ -70,14 +46,12 @@ def repo(tmp_path: Path) -> Path:
     return path
 
 
-@dataclass
-class Run:
-    code: int
-    out: str
-    err: str
-
-    def json(self) -> Any:
-        return json.loads(self.out)
+@pytest.fixture
+def hooked(repo: Path) -> Path:
+    """A repository with pat-scan's native pre-commit hook installed."""
+    result = run_process("install-hook", cwd=repo)
+    assert result.code == 0, result.err
+    return repo
 
 
 @pytest.fixture
@@ -96,22 +70,6 @@ def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> 
         return Run(code, captured.out, captured.err)
 
     return run
-
-
-def run_process(
-    *args: str, cwd: Path, stdin: str | None = None, env: dict[str, str] | None = None
-) -> Run:
-    """Run `python -m pat_scan ARGS` as a real process."""
-    completed = subprocess.run(
-        [sys.executable, "-m", "pat_scan", *args],
-        cwd=cwd,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        env={**os.environ, **(env or {})},
-        check=False,
-    )
-    return Run(completed.returncode, completed.stdout, completed.stderr)
 
 
 @pytest.fixture

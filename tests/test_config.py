@@ -9,7 +9,7 @@ import pytest
 
 from pat_scan.config import discover, parse_size
 from pat_scan.errors import ConfigError
-from tests.conftest import token
+from tests.helpers import token
 
 
 def test_defaults_without_a_file(tmp_path: Path) -> None:
@@ -66,7 +66,7 @@ def test_exclude_globs_and_the_config_file_itself(repo: Path, cli: Any) -> None:
 
 
 def test_config_rules_disable_and_min_confidence(repo: Path, cli: Any) -> None:
-    from tests.conftest import bad_token
+    from tests.helpers import bad_token
 
     (repo / "a.py").write_text(f"t = '{bad_token()}'\n")
     assert cli("scan", cwd=repo).code == 0

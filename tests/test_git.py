@@ -10,7 +10,7 @@ import pytest
 
 from pat_scan import git as pat_git
 from pat_scan.errors import GitError
-from tests.conftest import git
+from tests.helpers import git
 
 
 def _commits(repo: Path, count: int) -> None:

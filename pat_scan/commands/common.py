@@ -51,7 +51,11 @@ def finish(
     if session.baseline_path is not None:
         from pat_scan.suppress import baseline
 
-        baseline.apply(result, baseline.load(session.baseline_path), session.root, stale_scope)
+        entries = baseline.load(session.baseline_path)
+        result.findings, accepted, result.stale = baseline.apply(
+            result.findings, entries, session.root, stale_scope
+        )
+        result.suppressed.extend(accepted)
     from pat_scan.reporters import Report, writer
 
     # SARIF lists every active rule; other formats do without, so the hook stays lazy.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any, TextIO
 
 from pat_scan import __version__
@@ -10,6 +11,7 @@ from pat_scan.findings import Finding
 from pat_scan.reporters import Report, commit_fields
 
 SCHEMA_VERSION = 2
+SCHEMA_FILE = Path(__file__).with_name("report-schema.json")  # shipped in the wheel
 
 
 def write(report: Report, out: TextIO) -> None:

@@ -1,50 +1,20 @@
-"""Why a finding is not reported: inline markers and the configuration's allowlists.
+"""Why a finding the engine reported is not reported after all, by what the user said: inline
+markers, the configuration's allowlists (here), and the baseline (`baseline`, applied once a
+scan is complete). The engine has already set aside what is not a credential at all
+(placeholders, documented example keys, a rule's own allow list).
 
 Every step returns a reason, so `--show-suppressed` can say why each candidate was dropped.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from typing import NamedTuple
 
 from pat_scan.findings import Finding
+from pat_scan.suppress import markers
+from pat_scan.suppress.allowlist import Allowlist
 
-# `pat-scan: allow` or `pat-scan: allow[rule-a, rule-b]`, in any comment syntax; also the markers
-# of gitleaks and detect-secrets, so a repository can switch scanners without edits.
-_MARKER = re.compile(r"pat-scan:\s*allow(?:\[(?P<rules>[^\]]*)\])?", re.IGNORECASE)
-_FOREIGN_MARKERS = ("gitleaks:allow", "pragma: allowlist secret")
-
-
-class Allowlist(NamedTuple):
-    patterns: tuple[str, ...] = ()  # regexes searched in the secret and in its line
-    stopwords: tuple[str, ...] = ()  # substrings of the secret, case-insensitive
-
-    def reason(self, finding: Finding) -> str | None:
-        secret = finding.secret.lower()
-        if any(word.lower() in secret for word in self.stopwords):
-            return "stopword"
-        if self.patterns:
-            import regex  # user patterns may use its syntax; loaded only when there are some
-
-            for pattern in self.patterns:
-                compiled = regex.compile(pattern)
-                if compiled.search(finding.secret) or compiled.search(finding.line_text):
-                    return "allow regex"
-        return None
-
-
-def marker_reason(finding: Finding) -> str | None:
-    line = finding.line_text
-    for marker in _MARKER.finditer(line):
-        named = marker.group("rules")
-        if named is None or finding.rule.id in {r.strip() for r in named.split(",")}:
-            return "inline marker"
-    lowered = line.lower()
-    if any(marker in lowered for marker in _FOREIGN_MARKERS):
-        return "inline marker"
-    return None
+__all__ = ["Allowlist", "apply"]
 
 
 def apply(findings: Sequence[Finding], allowlist: Allowlist) -> tuple[list[Finding], list[Finding]]:
@@ -52,7 +22,7 @@ def apply(findings: Sequence[Finding], allowlist: Allowlist) -> tuple[list[Findi
     reported: list[Finding] = []
     suppressed: list[Finding] = []
     for finding in findings:
-        reason = finding.suppressed or marker_reason(finding) or allowlist.reason(finding)
+        reason = finding.suppressed or markers.reason(finding) or allowlist.reason(finding)
         if reason is None:
             reported.append(finding)
         else:

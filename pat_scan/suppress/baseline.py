@@ -16,7 +16,6 @@ from typing import NamedTuple
 
 from pat_scan.errors import ConfigError
 from pat_scan.findings import Finding, InFile
-from pat_scan.results import Result
 
 DEFAULT_NAME = ".pat-scan-baseline.json"
 FORMAT_VERSION = 1
@@ -87,15 +86,16 @@ def root_relative(path: str, root: Path) -> str:
     return Path(os.path.relpath(os.path.abspath(path), root)).as_posix()
 
 
-def apply(result: Result, entries: Sequence[Entry], root: Path, scope: set[str] | None) -> None:
-    """Move the findings the baseline accepts to the suppressed ones, and list its stale entries.
+def apply(
+    findings: Sequence[Finding], entries: Sequence[Entry], root: Path, scope: set[str] | None
+) -> tuple[list[Finding], list[Finding], list[Entry]]:
+    """(still reported, suppressed as baselined, stale entries).
 
     `scope` says which entries this run can judge stale: None for a full scan (all of them), or
     the root-relative paths it scanned whole (an empty set for the hook, which only looks at
     added lines, and for a history, which keeps old versions)."""
-    result.findings, baselined, used = split(result.findings, entries, root)
-    result.suppressed.extend(baselined)
-    result.stale = stale(entries, used, scope)
+    reported, baselined, used = split(findings, entries, root)
+    return reported, baselined, stale(entries, used, scope)
 
 
 def split(

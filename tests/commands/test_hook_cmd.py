@@ -1,0 +1,153 @@
+"""The hook under real `git commit`, through the native hook `pat-scan install-hook` writes.
+
+The end-to-end tests with the pre-commit framework are in test_precommit.py; these cover every
+kind of change a commit can carry."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.helpers import git, run_process, token, try_commit
+
+
+def test_blocks_a_secret_and_says_what_to_do(hooked: Path) -> None:
+    secret = token()
+    (hooked / "app.py").write_text(f"import os\nTOKEN = '{secret}'\n")
+    git(hooked, "add", "app.py")
+    ok, output = try_commit(hooked)
+    assert not ok
+    assert "app.py:2:10: github-pat-classic" in output
+    assert "github.com/settings/tokens" in output  # where to revoke
+    assert "environment" in output and "pat-scan: allow" in output
+    assert secret not in output
+    assert git(hooked, "rev-list", "--all").stdout == ""  # nothing was committed
+
+
+def test_passes_clean_commit_with_a_short_message(hooked: Path) -> None:
+    (hooked / "app.py").write_text("print('hi')\n")
+    git(hooked, "add", "app.py")
+    result = run_process("hook", cwd=hooked)
+    assert result.code == 0
+    assert result.out.strip().startswith("pat-scan: no secrets found; 1 file scanned")
+    assert try_commit(hooked)[0]
+
+
+def test_excluded_staged_files_are_counted_and_build_no_engine(
+    hooked: Path, tmp_path: Path
+) -> None:
+    (hooked / ".pat-scan.yaml").write_text("exclude: [fixtures/**]\n")
+    (hooked / "fixtures").mkdir()
+    (hooked / "fixtures" / "keys.py").write_text(f"TOKEN = '{token()}'\n")
+    git(hooked, "add", "fixtures/keys.py")
+    cache = tmp_path / "fresh-cache"
+    result = run_process("hook", cwd=hooked, env={"PAT_SCAN_CACHE_DIR": str(cache)})
+    assert result.code == 0, result.err
+    assert "skipped: 1 excluded" in result.out
+    built = {p.name.split("-")[0] for p in cache.iterdir()}
+    assert "exclude" in built  # this cache was the one in use
+    assert not built & {"rules", "hs"}  # no rules loaded, no database built
+
+
+def test_secret_already_in_head_does_not_block_unrelated_edit(hooked: Path) -> None:
+    (hooked / "app.py").write_text(f"TOKEN = '{token()}'\n")
+    git(hooked, "add", "app.py")
+    assert try_commit(hooked, "--no-verify")[0]
+    (hooked / "app.py").write_text(f"TOKEN = '{token()}'\nDEBUG = True\n")
+    assert try_commit(hooked, "-a")[0]
+    (hooked / "app.py").write_text(f"TOKEN = '{token()}'\nDEBUG = True\nT2 = '{token(seed=9)}'\n")
+    ok, output = try_commit(hooked, "-a")
+    assert not ok
+    assert "app.py:3:7" in output
+
+
+def test_staged_content_not_the_work_tree(hooked: Path) -> None:
+    (hooked / "app.py").write_text(f"TOKEN = '{token()}'\n")
+    git(hooked, "add", "app.py")
+    (hooked / "app.py").write_text("TOKEN = os.environ['TOKEN']\n")  # fixed, but not staged
+    ok, output = try_commit(hooked)
+    assert not ok and "app.py:1:10: github-pat-classic" in output
+    (hooked / "other.py").write_text("x = 1\n")
+    git(hooked, "add", "other.py")
+    git(hooked, "reset", "-q", "app.py")
+    (hooked / "app.py").write_text(f"TOKEN = '{token()}'\n")  # unstaged secret: not committed
+    assert try_commit(hooked)[0]
+
+
+def test_commit_paths_uses_the_temporary_index(hooked: Path) -> None:
+    (hooked / "clean.py").write_text("a = 1\n")
+    (hooked / "dirty.py").write_text("b = 1\n")
+    git(hooked, "add", ".")
+    assert try_commit(hooked)[0]
+    (hooked / "clean.py").write_text("a = 2\n")
+    (hooked / "dirty.py").write_text(f"b = '{token()}'\n")
+    assert try_commit(hooked, "clean.py")[0]  # only clean.py is committed
+    ok, output = try_commit(hooked, "dirty.py")
+    assert not ok and "dirty.py:1:6" in output
+
+
+def test_multiline_private_key_crlf_and_unusual_names(hooked: Path) -> None:
+    key = token("private_key", "")
+    name = "keys dir/d\u00e9ploy\nkey.pem"
+    (hooked / "keys dir").mkdir()
+    (hooked / name).write_bytes(("# key\r\n" + key.replace("\n", "\r\n") + "\r\n").encode())
+    git(hooked, "add", ".")
+    ok, output = try_commit(hooked)
+    assert not ok
+    assert "private" in output.lower()
+    assert key.splitlines()[2] not in output
+
+
+def test_renames_deletions_binary_and_submodules(hooked: Path, tmp_path: Path) -> None:
+    (hooked / "old.py").write_text(f"T = '{token()}'\n")
+    (hooked / "gone.py").write_text(f"T = '{token(seed=2)}'\n")
+    git(hooked, "add", ".")
+    assert try_commit(hooked, "--no-verify")[0]
+    git(hooked, "mv", "old.py", "new.py")
+    git(hooked, "rm", "-q", "gone.py")
+    (hooked / "blob.bin").write_bytes(b"\0\1\2" + token(seed=3).encode())
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    git(sub, "init", "-q")
+    (sub / "s.txt").write_text("s\n")
+    git(sub, "add", ".")
+    git(sub, "commit", "-qm", "s")
+    git(hooked, "-c", "protocol.file.allow=always", "submodule", "add", "-q", str(sub), "vendor")
+    git(hooked, "add", ".")
+    result = run_process("hook", "--format", "json", cwd=hooked)
+    assert result.code == 0, result.out  # a pure rename adds no line; deletions add nothing
+    assert result.json()["stats"]["skipped"] == {"binary": 1}
+    assert try_commit(hooked)[0]
+
+
+def test_merge_commit(hooked: Path) -> None:
+    (hooked / "a.py").write_text("base\n")
+    git(hooked, "add", ".")
+    assert try_commit(hooked)[0]
+    git(hooked, "checkout", "-qb", "side")
+    (hooked / "a.py").write_text("side\n")
+    assert try_commit(hooked, "-a")[0]
+    git(hooked, "checkout", "-q", "main")
+    (hooked / "a.py").write_text("main\n")
+    assert try_commit(hooked, "-a")[0]
+    assert git(hooked, "merge", "side", check=False).returncode != 0  # a conflict
+    (hooked / "a.py").write_text(f"resolved = '{token()}'\n")
+    git(hooked, "add", "a.py")
+    ok, output = try_commit(hooked)
+    assert not ok and "a.py:1:13" in output
+    (hooked / "a.py").write_text("resolved\n")
+    git(hooked, "add", "a.py")
+    assert try_commit(hooked)[0]
+
+
+def test_fails_closed_on_a_broken_index(hooked: Path) -> None:
+    (hooked / "a.py").write_text("x = 1\n")
+    git(hooked, "add", "a.py")
+    (hooked / ".git" / "index").write_bytes(b"DIRC garbage")
+    result = run_process("hook", cwd=hooked)
+    assert result.code == 3
+    assert result.err.startswith("pat-scan: error: git diff failed")
+
+
+def test_outside_a_repository_fails_closed(tmp_path: Path) -> None:
+    result = run_process("hook", cwd=tmp_path)
+    assert result.code == 3 and "not inside a git work tree" in result.err
