@@ -1,0 +1,146 @@
+"""`--verify` on scanning commands, and `pat-scan verify REPORT.json`: ask each provider whether
+the credentials found are live, whose they are, what they may do and when they expire.
+
+Network is used only here: with --verify (or `verify: true` in the configuration, for scan and
+history; the hook only with its own --verify), by `pat-scan verify` and by `pat-scan revoke`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pat_scan.findings import Finding
+    from pat_scan.verify.record import Verification
+    from pat_scan.verify.report_source import Reread
+
+
+def options() -> argparse.ArgumentParser:
+    """The verification options scan, history and hook share (and verify and revoke use)."""
+    shared = argparse.ArgumentParser(add_help=False)
+    group = shared.add_argument_group("verification (uses the network; needs pat-scan[verify])")
+    group.add_argument(
+        "--verify",
+        action="store_true",
+        help="ask each provider whether found credentials are live, whose, with which scopes",
+    )
+    group.add_argument(
+        "--github-api-url",
+        metavar="URL",
+        help="GitHub API (default https://api.github.com; GHES: https://HOST/api/v3; "
+        "also PAT_SCAN_GITHUB_API_URL)",
+    )
+    group.add_argument(
+        "--gitlab-url",
+        metavar="URL",
+        help="GitLab (default https://gitlab.com; also PAT_SCAN_GITLAB_URL)",
+    )
+    group.add_argument(
+        "--provider-url",
+        action="append",
+        default=[],
+        metavar="NAME=URL",
+        help="another provider's base URL, e.g. npm=https://npm.corp (repeatable)",
+    )
+    group.add_argument("--ca-bundle", metavar="FILE", help="CA certificates to trust (PEM)")
+    group.add_argument(
+        "--verify-timeout", type=float, metavar="SECONDS", help="per request (default 10)"
+    )
+    group.add_argument(
+        "--verify-jobs", type=int, metavar="N", help="requests at a time (default 8)"
+    )
+    group.add_argument(
+        "--verify-cache-ttl",
+        type=int,
+        metavar="SECONDS",
+        help="reuse results this young (default 900; 0: always ask)",
+    )
+    return shared
+
+
+def register(commands: Any, *parents: argparse.ArgumentParser) -> None:
+    parser = commands.add_parser(
+        "verify",
+        parents=parents,
+        help="verify the findings of an earlier JSON report",
+        description="Re-read each finding's secret from the file, blob or commit message the "
+        "JSON report names (the report holds none) and ask its provider whether it is live.",
+    )
+    add_report_options(parser)
+    parser.set_defaults(handler=run, verify=True)
+
+
+def add_report_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("report", metavar="REPORT.json", help="a report of --format json")
+    parser.add_argument(
+        "--root",
+        metavar="DIR",
+        default=".",
+        help="where the report's paths start, and the repository of history findings "
+        "(default: the current directory)",
+    )
+
+
+def apply(
+    args: argparse.Namespace, config: Any, findings: list[Finding]
+) -> tuple[list[Finding], dict[str, Verification]]:
+    """Verify the findings: (findings with raised severities, fingerprint -> record)."""
+    from pat_scan.verify import http, run, settings
+
+    http.require_httpx()  # a clear exit 2 naming the extra, even with nothing to verify
+    return run.verify(findings, settings.from_sources(args, config))
+
+
+def reread_report(args: argparse.Namespace) -> tuple[dict[str, Any], Any, list[Reread]]:
+    """(the report, the configuration, its findings with their secrets read again)."""
+    from pat_scan import config as config_files
+    from pat_scan import engine, scan
+    from pat_scan.verify import report_source
+
+    document = report_source.load(args.report)
+    root = Path(args.root)
+    config = config_files.discover(args.config, root.resolve())
+    rules = scan.load_rules(config, scan.Selection.from_args(args))
+    by_id = {rule.id: rule for rule in rules}
+    wanted_rules = [
+        by_id[i] for i in {str(f["rule_id"]) for f in document["findings"]} if i in by_id
+    ]
+    matchers: list[Any] = []
+
+    def matcher() -> Any:
+        if not matchers:
+            matchers.append(engine.create(wanted_rules))
+        return matchers[0]
+
+    return document, config, report_source.reread(document["findings"], root, by_id, matcher)
+
+
+def run(args: argparse.Namespace) -> int:
+    from pat_scan import scan
+    from pat_scan.commands.common import emit
+    from pat_scan.verify import record
+
+    document, config, reread = reread_report(args)
+    findings, verifications = apply(args, config, [r.finding for r in reread])
+    for item in reread:
+        if item.missing is not None:
+            verifications[item.finding.fingerprint] = record.unknown(
+                record.NO_SECRET, item.missing, checked_at=record.now()
+            )
+    result = scan.Result()
+    result.findings = findings
+    result.rooted = True
+    stats = document.get("stats") or {}
+    result.stats.files = int(stats.get("files_scanned", 0))
+    result.stats.bytes = int(stats.get("bytes_scanned", 0))
+    result.stats.skipped.update(stats.get("skipped") or {})
+    kind = "history" if any(f.commit for f in findings) else "scan"
+    policy = scan.Policy(
+        min_confidence=args.min_confidence or config.min_confidence or "medium",
+        fail_on=args.fail_on or config.fail_on or "low",
+    )
+    if not findings:
+        print(f"pat-scan: {args.report}: no findings to verify", file=sys.stderr)
+    return emit(args, result, policy, kind, verifications=verifications)

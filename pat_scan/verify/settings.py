@@ -1,0 +1,70 @@
+"""How verification runs: base URLs, timeout, concurrency, CA bundle and cache lifetime, from
+the command line, then the environment, then the configuration file."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any, NamedTuple
+from urllib.parse import urlsplit
+
+from pat_scan.errors import UsageError
+
+DEFAULT_TIMEOUT = 10.0
+DEFAULT_JOBS = 8
+DEFAULT_CACHE_TTL = 900  # seconds; 0 turns the cache off
+MAX_WAIT = 10.0  # the longest Retry-After waited for (once) before giving up as rate-limited
+# Base URL options that have a flag and an environment variable of their own.
+NAMED_URLS = {
+    "github": ("github_api_url", "PAT_SCAN_GITHUB_API_URL"),
+    "gitlab": ("gitlab_url", "PAT_SCAN_GITLAB_URL"),
+}
+
+
+class Settings(NamedTuple):
+    urls: Mapping[str, str] = {}  # provider name -> base URL, where not the provider's own
+    timeout: float = DEFAULT_TIMEOUT
+    jobs: int = DEFAULT_JOBS
+    ca_bundle: str | None = None
+    cache_ttl: int = DEFAULT_CACHE_TTL
+    max_wait: float = MAX_WAIT
+
+    def url(self, provider: str, default: str) -> str:
+        return self.urls.get(provider, default).rstrip("/")
+
+
+def from_sources(args: Any, config: Any) -> Settings:
+    urls: dict[str, str] = {}
+    for name, url in dict(getattr(config, "provider_urls", None) or {}).items():
+        urls[name] = check_url(url, f"provider-urls.{name}")
+    for spec in getattr(args, "provider_url", None) or ():
+        name, sep, url = spec.partition("=")
+        if not sep or not name:
+            raise UsageError(f"--provider-url {spec!r}: give NAME=URL, e.g. npm=https://npm.corp")
+        urls[name.strip()] = check_url(url, "--provider-url")
+    for name, (key, variable) in NAMED_URLS.items():
+        flag = getattr(args, key, None)
+        source = flag or os.environ.get(variable) or getattr(config, key, None)
+        if source:
+            where = f"--{key.replace('_', '-')}" if flag else variable
+            urls[name] = check_url(source, where if flag or os.environ.get(variable) else key)
+    ca_bundle = getattr(args, "ca_bundle", None) or getattr(config, "ca_bundle", None)
+    if ca_bundle and not os.path.isfile(ca_bundle):
+        raise UsageError(f"--ca-bundle {ca_bundle}: no such file")
+    ttl = getattr(args, "verify_cache_ttl", None)
+    if ttl is None:
+        ttl = getattr(config, "verify_cache_ttl", None)
+    return Settings(
+        urls=urls,
+        timeout=getattr(args, "verify_timeout", None) or DEFAULT_TIMEOUT,
+        jobs=getattr(args, "verify_jobs", None) or DEFAULT_JOBS,
+        ca_bundle=ca_bundle,
+        cache_ttl=DEFAULT_CACHE_TTL if ttl is None else int(ttl),
+    )
+
+
+def check_url(url: str, where: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise UsageError(f"{where}: {url!r} is not an http(s) URL")
+    return url.rstrip("/")
