@@ -16,7 +16,7 @@ import zlib
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
-__all__ = ["CHECKS", "Check", "validate"]
+__all__ = ["CHECKS", "Check", "pypi_caveats", "validate"]
 
 
 class Check(NamedTuple):
@@ -525,17 +525,20 @@ def _read_section(data: bytes, pos: int) -> tuple[dict[int, bytes], int]:
     return fields, pos + 1
 
 
-def _macaroon_location(data: bytes) -> bytes | None:
+def _macaroon(data: bytes) -> tuple[dict[int, bytes], list[bytes]] | None:
+    """(header fields, caveat identifiers) of a well-formed v2 macaroon, else None."""
     if not data or data[0] != 2:
         return None
     try:
         header, pos = _read_section(data, 1)
         if _MAC_IDENTIFIER not in header:
             return None
-        while data[pos] != _MAC_EOS:  # caveats
+        caveats: list[bytes] = []
+        while data[pos] != _MAC_EOS:
             caveat, pos = _read_section(data, pos)
             if _MAC_IDENTIFIER not in caveat:
                 return None
+            caveats.append(caveat[_MAC_IDENTIFIER])
         pos += 1
         if data[pos] != _MAC_SIGNATURE:
             return None
@@ -544,7 +547,12 @@ def _macaroon_location(data: bytes) -> bytes | None:
         return None
     if size != 32 or pos + size != len(data):
         return None
-    return header.get(_MAC_LOCATION)
+    return header, caveats
+
+
+def _macaroon_location(data: bytes) -> bytes | None:
+    parts = _macaroon(data)
+    return None if parts is None else parts[0].get(_MAC_LOCATION)
 
 
 def _validate_pypi(secret: str) -> bool:
@@ -552,6 +560,15 @@ def _validate_pypi(secret: str) -> bool:
         return False
     data = _b64_decode(secret[5:], _B64URL_SET)
     return data is not None and _macaroon_location(data) in _PYPI_LOCATIONS
+
+
+def pypi_caveats(secret: str) -> list[bytes] | None:
+    """The caveats of a PyPI API token (each a JSON document, not secret: the signature is),
+    or None when it is not a well-formed one."""
+    if not _validate_pypi(secret):
+        return None
+    parts = _macaroon(_b64_decode(secret[5:], _B64URL_SET) or b"")
+    return None if parts is None else parts[1]
 
 
 def _mac_field(kind: int, value: bytes) -> bytes:
