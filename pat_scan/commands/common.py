@@ -7,9 +7,9 @@ import argparse
 import contextlib
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from pat_scan import config as config_files
 from pat_scan import engine, scan
@@ -90,9 +90,16 @@ def finish(
         )
         result.suppressed.extend(baselined)
         result.stale = baseline.stale(loaded, used, stale_scope)
+    verifications: dict[str, Any] = {}
+    # The network only when asked: --verify, or `verify: true` for scan and history (the hook
+    # needs its own --verify).
+    if getattr(args, "verify", False) or (prepared.config.verify and kind != "hook"):
+        from pat_scan.commands import verify_cmd
+
+        result.findings, verifications = verify_cmd.apply(args, prepared.config, result.findings)
     # SARIF lists every active rule; other formats do without, so the hook stays lazy.
     rules = prepared.matcher.rules if args.format == "sarif" else ()
-    code = _emit(args, result, prepared.policy, kind, rules)
+    code = emit(args, result, prepared.policy, kind, rules, verifications)
     if result.stale and getattr(args, "fail_on_stale_baseline", False):
         print(
             f"pat-scan: {len(result.stale)} stale baseline entr{ies(len(result.stale))}: "
@@ -103,15 +110,17 @@ def finish(
     return code
 
 
-def _emit(
+def emit(
     args: argparse.Namespace,
     result: Result,
     policy: Policy,
     kind: str,
     rules: Sequence[Rule] = (),
+    verifications: Mapping[str, Any] | None = None,
 ) -> int:
-    """Write the report; `rules` (every active rule) is needed by SARIF only."""
-    with _destination(args.output) as out:
+    """Write the report; `rules` (every active rule) is needed by SARIF only, `verifications`
+    (fingerprint -> record) only after --verify."""
+    with destination(args.output) as out:
         report = Report(
             result=result,
             policy=policy,
@@ -120,13 +129,14 @@ def _emit(
             color=_use_color(args.color, out),
             kind=kind,
             rules=tuple(rules),
+            verifications=verifications or {},
         )
         writer(args.format)(report, out)
     return 1 if any(policy.blocks(f) for f in result.findings) else 0
 
 
 @contextlib.contextmanager
-def _destination(path: str | None) -> Iterator[TextIO]:
+def destination(path: str | None) -> Iterator[TextIO]:
     if path is None or path == "-":
         yield sys.stdout
         return
