@@ -33,6 +33,10 @@ def document(report: Report) -> dict[str, Any]:
         },
         "stale_baseline": [entry._asdict() for entry in result.stale],
     }
+    if report.verifications:
+        from pat_scan.verify.run import summary
+
+        doc["verification"] = summary(report.verifications)
     if report.show_suppressed:
         doc["suppressed"] = [
             {**_finding(report, f), "reason": f.suppressed} for f in result.suppressed
@@ -60,4 +64,9 @@ def _finding(report: Report, finding: Finding) -> dict[str, Any]:
         item["note"] = finding.note  # base64, percent-encoded, or the notebook cell and line
     if finding.commit:
         item["commit"] = dict(finding.commit)
+    verification = report.verifications.get(finding.fingerprint)
+    if verification is not None:
+        from pat_scan.verify.record import to_json
+
+        item["verification"] = to_json(verification)
     return item

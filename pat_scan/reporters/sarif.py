@@ -253,8 +253,9 @@ def _invocation(kept: int, total: int) -> dict[str, Any]:
 
 
 def _level(report: Report, finding: Finding) -> str:
-    if report.policy.blocks(finding):
-        return "error"
+    verification = report.verifications.get(finding.fingerprint)
+    if report.policy.blocks(finding) or (verification and verification.status == "active"):
+        return "error"  # a token its provider confirmed live is an error whatever the policy
     return "note" if finding.confidence == "low" else "warning"
 
 
@@ -280,6 +281,11 @@ def _result(
     }
     if finding.commit:
         properties["commit"] = dict(sorted(finding.commit.items()))
+    verification = report.verifications.get(finding.fingerprint)
+    if verification is not None:
+        from pat_scan.verify.record import to_json
+
+        properties["verification"] = to_json(verification)
     result: dict[str, Any] = {
         "ruleId": finding.rule.id,
         "ruleIndex": index[finding.rule.id],
