@@ -7,10 +7,13 @@ client's timeout) or answered with a malformed body. Every request is logged."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import random
 import ssl
 import threading
 import time
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -468,3 +471,23 @@ def write_ca(ca: Any, folder: Path) -> Path:
     path = folder / "ca.pem"
     ca.cert_pem.write_to_path(str(path))
     return path
+
+
+@contextlib.contextmanager
+def running(ca: Any = None) -> Iterator[Server]:
+    server = Server(ca)
+    try:
+        yield server
+    finally:
+        server.close()
+
+
+def fresh(prefix: str, alphabet: str, size: int, seed: int = 0) -> str:
+    """A credential-shaped value made at run time (no literal token in the tests)."""
+    rng = random.Random(f"{prefix}{seed}")
+    return prefix + "".join(rng.choice(alphabet) for _ in range(size))
+
+
+ALNUM = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+HEX = "0123456789abcdef"

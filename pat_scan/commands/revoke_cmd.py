@@ -46,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
     submissions: list[revoke.Submission] = []
     if chosen and _confirmed(args, chosen, base_url):
         submissions = revoke.submit(chosen, verify_settings, base_url)
-    manual = [_manual(f, for_rule(f.rule.id)) for f in others]
+    manual = [_manual(f, for_rule(f.rule.id), verify_settings) for f in others]
     with destination(args.output) as out:
         if args.format == "json":
             doc = {"revocations": [revoke.to_json(s) for s in submissions], "manual": manual}
@@ -72,9 +72,10 @@ def _confirmed(args: argparse.Namespace, chosen: list[Any], base_url: str) -> bo
     return answer.strip().lower() in ("y", "yes")
 
 
-def _manual(finding: Any, provider: Any) -> dict[str, Any]:
+def _manual(finding: Any, provider: Any, verify_settings: Any) -> dict[str, Any]:
     if provider is not None:
-        where = provider.revoke_at(finding.rule.id)
+        base_url = verify_settings.url(provider.name, provider.default_url)
+        where = provider.revoke_at(finding.rule.id, base_url)
     else:
         lines = finding.rule.remediation.strip().splitlines()
         where = lines[0].strip() if lines else "see the rule's remediation"

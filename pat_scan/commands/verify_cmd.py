@@ -69,7 +69,7 @@ def register(commands: Any, *parents: argparse.ArgumentParser) -> None:
         "JSON report names (the report holds none) and ask its provider whether it is live.",
     )
     add_report_options(parser)
-    parser.set_defaults(handler=run, verify=True)
+    parser.set_defaults(handler=run)  # no verify=True here: argparse shares the parent action
 
 
 def add_report_options(parser: argparse.ArgumentParser) -> None:

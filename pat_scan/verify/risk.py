@@ -38,12 +38,15 @@ BROAD: dict[str, dict[str, str]] = {
 RECREATE = {
     "github": "a fine-grained token limited to the repositories and permissions the code uses "
     "(for example Contents: read), expiring in 30 to 90 days",
+    "github-server-to-server-token": "installation tokens minted at run time from the app's "
+    "private key (they expire within an hour); rotate that key if it sits next to the token",
     "gitlab": "a token with only the scopes the code uses (read_api or read_repository instead "
-    "of api)",
+    "of api) and an expiry date",
     "pypi": "a project-scoped token, or better Trusted Publishing (no long-lived token at all)",
-    "huggingface": "a fine-grained token limited to the repositories the code uses",
+    "huggingface": "a fine-grained token limited to the repositories the code uses, with an expiry",
     "stripe": "a restricted key with only the resources the code uses",
 }
+DEFAULT_RECREATE = "a new key with only the permissions the code uses, with an expiry if offered"
 GIT_OVER_HTTPS = "the code uses it for git over HTTPS: Contents (read; read and write to push)"
 
 
@@ -103,5 +106,7 @@ def _advice(verification: Verification, finding: Finding, risks: list[str] | tup
     if risks:
         text += " Risk: " + "; ".join(risks) + "."
     text += f" Revoke it now: {verification.revoke_at}."
-    recreate = RECREATE.get(verification.provider, "a new key with only the permissions it needs")
-    return text + f" Recreate it as {recreate}, with an expiry, and load it from a secret store."
+    recreate = RECREATE.get(finding.rule.id) or RECREATE.get(
+        verification.provider, DEFAULT_RECREATE
+    )
+    return text + f" Recreate it as {recreate}, and load it from a secret store at run time."

@@ -67,7 +67,7 @@ def _decided_offline(finding: Finding) -> Verification | None:
         return record.invalid(
             "its checksum fails: the provider never issued it (checked offline)",
             provider=provider.name,
-            revoke_at=provider.revoke_at(finding.rule.id),
+            revoke_at=provider.revoke_at(finding.rule.id, provider.default_url),
         )
     return None
 
@@ -117,7 +117,8 @@ def _answers(jobs: dict[str, Job], settings: Settings) -> dict[str, Verification
         result_cache.store(settings.cache_ttl, fresh, kept=cached)
     return {
         fp: result._replace(
-            provider=jobs[fp].provider.name, revoke_at=jobs[fp].provider.revoke_at(jobs[fp].rule_id)
+            provider=jobs[fp].provider.name,
+            revoke_at=jobs[fp].provider.revoke_at(jobs[fp].rule_id, jobs[fp].base_url),
         )
         for fp, result in found.items()
     }

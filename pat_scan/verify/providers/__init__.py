@@ -32,7 +32,7 @@ class Provider(NamedTuple):
     rules: frozenset[str]
     default_url: str
     check: Callable[[Probe], Verification]
-    revoke_at: Callable[[str], str]  # rule id -> the exact revocation URL or command
+    revoke_at: Callable[[str, str], str]  # (rule id, base URL) -> revocation URL or command
     online: bool = True
 
 

@@ -81,7 +81,7 @@ def check(probe: Probe) -> Verification:
     )
 
 
-def revoke_at(rule_id: str) -> str:
+def revoke_at(rule_id: str, base_url: str) -> str:
     return (
         "aws iam update-access-key --status Inactive --access-key-id <key id> --user-name <user>"
         " then aws iam delete-access-key (or https://console.aws.amazon.com/iam/ > Users > "

@@ -40,7 +40,7 @@ def check(probe: Probe) -> Verification:
     )
 
 
-def revoke_at(rule_id: str) -> str:
+def revoke_at(rule_id: str, base_url: str) -> str:
     return "https://cloud.digitalocean.com/account/api/tokens (delete the token)"
 
 

@@ -74,10 +74,11 @@ def check(probe: Probe) -> Verification:
     return _user(probe.client.request("GET", f"{probe.base_url}/user", auth), probe.secret, kind)
 
 
-def _expiry(headers: Mapping[str, str]) -> str:
+def _expiry(headers: Mapping[str, str], absent: str | None = record.NEVER) -> str | None:
+    """The token's expiry header; `absent` when GitHub sends none."""
     value = headers.get("github-authentication-token-expiration")
     if value is None:
-        return record.NEVER
+        return absent
     return record.iso_date(value) or value
 
 
@@ -138,24 +139,29 @@ def _installation(reply: Reply, kind: str | None) -> Verification:
         ),
         scopes=tuple(f"repository:{name}" for name in names) if names else (),
         permissions_note=INSTALLATION_NOTE + (f" ({', '.join(names)}{more})" if names else ""),
-        expires_at=_expiry(reply.headers),
+        expires_at=_expiry(reply.headers, absent=None),  # an hour at most, GitHub says
         token_type=kind,
     )
 
 
-def revoke_at(rule_id: str) -> str:
-    if rule_id == "github-pat-fine-grained":
-        return "https://github.com/settings/personal-access-tokens (or: pat-scan revoke REPORT)"
-    if rule_id == "github-oauth-token":
-        return "https://github.com/settings/applications (or: pat-scan revoke REPORT)"
+def web_url(base_url: str) -> str:
+    """github.com for api.github.com; https://HOST for a GHES API at https://HOST/api/v3."""
+    if base_url.rstrip("/") == DEFAULT_URL:
+        return "https://github.com"
+    return base_url.rstrip("/").removesuffix("/api/v3")
+
+
+def revoke_at(rule_id: str, base_url: str) -> str:
+    web = web_url(base_url)
     if rule_id == "github-server-to-server-token":
-        return (
-            "curl -X DELETE -H 'Authorization: Bearer $TOKEN' "
-            "https://api.github.com/installation/token"
-        )
+        return f"curl -X DELETE -H 'Authorization: Bearer $TOKEN' {base_url}/installation/token"
+    page = {
+        "github-pat-fine-grained": "settings/personal-access-tokens",
+        "github-oauth-token": "settings/applications",
+    }.get(rule_id, "settings/tokens")
     if rule_id.startswith(("github-user-to-server", "github-refresh")):
-        return "https://github.com/settings/apps/authorizations (or: pat-scan revoke REPORT)"
-    return "https://github.com/settings/tokens (or: pat-scan revoke REPORT)"
+        page = "settings/apps/authorizations"
+    return f"{web}/{page} (or: pat-scan revoke REPORT)"
 
 
 PROVIDER = Provider("github", RULES, DEFAULT_URL, check, revoke_at)

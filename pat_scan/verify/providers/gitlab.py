@@ -48,11 +48,11 @@ def _answer(reply: Reply) -> Verification:
     return record.active(**facts)
 
 
-def revoke_at(rule_id: str) -> str:
+def revoke_at(rule_id: str, base_url: str) -> str:
     return (
-        "https://gitlab.com/-/user_settings/personal_access_tokens (self-managed: the same path "
-        "on your GitLab), or: curl -X DELETE -H 'PRIVATE-TOKEN: $TOKEN' "
-        "https://gitlab.com/api/v4/personal_access_tokens/self"
+        f"{base_url}/-/user_settings/personal_access_tokens (project and group tokens: the "
+        "project's or group's Settings > Access tokens), or: curl -X DELETE -H "
+        f"'PRIVATE-TOKEN: $TOKEN' {base_url}/api/v4/personal_access_tokens/self"
     )
 
 

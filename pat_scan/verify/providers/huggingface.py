@@ -43,7 +43,7 @@ def check(probe: Probe) -> Verification:
     )
 
 
-def revoke_at(rule_id: str) -> str:
+def revoke_at(rule_id: str, base_url: str) -> str:
     return "https://huggingface.co/settings/tokens (invalidate and refresh, or delete)"
 
 

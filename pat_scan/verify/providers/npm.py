@@ -32,7 +32,7 @@ def check(probe: Probe) -> Verification:
     )
 
 
-def revoke_at(rule_id: str) -> str:
+def revoke_at(rule_id: str, base_url: str) -> str:
     return "https://www.npmjs.com/settings/~/tokens, or: npm token revoke <token id>"
 
 

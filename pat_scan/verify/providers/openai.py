@@ -43,7 +43,7 @@ def check(probe: Probe) -> Verification:
     return record.active(identity=who, permissions_note=NOTE, token_type=kind)
 
 
-def revoke_at(rule_id: str) -> str:
+def revoke_at(rule_id: str, base_url: str) -> str:
     return "https://platform.openai.com/api-keys (delete the key; project keys: project settings)"
 
 

@@ -74,7 +74,7 @@ def _iso(timestamp: int) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def revoke_at(rule_id: str) -> str:
+def revoke_at(rule_id: str, base_url: str) -> str:
     return "https://pypi.org/manage/account/token/ (remove the token)"
 
 

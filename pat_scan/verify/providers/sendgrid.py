@@ -23,7 +23,7 @@ def check(probe: Probe) -> Verification:
     return record.active(scopes=tuple(str(s) for s in body["scopes"]), token_type="API key")
 
 
-def revoke_at(rule_id: str) -> str:
+def revoke_at(rule_id: str, base_url: str) -> str:
     return "https://app.sendgrid.com/settings/api_keys (delete the key)"
 
 

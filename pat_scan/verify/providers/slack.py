@@ -68,7 +68,7 @@ def _in_seconds(seconds: int) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def revoke_at(rule_id: str) -> str:
+def revoke_at(rule_id: str, base_url: str) -> str:
     return (
         "curl -X POST -H 'Authorization: Bearer $TOKEN' https://slack.com/api/auth.revoke "
         "(or reinstall the app / regenerate the token at https://api.slack.com/apps)"

@@ -45,7 +45,7 @@ def check(probe: Probe) -> Verification:
     )
 
 
-def revoke_at(rule_id: str) -> str:
+def revoke_at(rule_id: str, base_url: str) -> str:
     return "https://dashboard.stripe.com/apikeys (Roll key, expire now)"
 
 
