@@ -172,6 +172,8 @@ def _assessed(
         assessed[finding.fingerprint] = judged
         if severity != finding.rule.severity:
             finding = finding._replace(rule=finding.rule._replace(severity=severity))
+        if judged.status == record.ACTIVE:  # its provider says it is real: no doubt left
+            finding = finding._replace(confidence="high")
         out.append(finding)
     return out, assessed
 

@@ -51,13 +51,17 @@ def from_sources(args: Any, config: Any) -> Settings:
     ca_bundle = getattr(args, "ca_bundle", None) or getattr(config, "ca_bundle", None)
     if ca_bundle and not os.path.isfile(ca_bundle):
         raise UsageError(f"--ca-bundle {ca_bundle}: no such file")
+    timeout = getattr(args, "verify_timeout", None) or DEFAULT_TIMEOUT
+    jobs = getattr(args, "verify_jobs", None) or DEFAULT_JOBS
+    if timeout <= 0 or jobs < 1:
+        raise UsageError("--verify-timeout and --verify-jobs must be positive")
     ttl = getattr(args, "verify_cache_ttl", None)
     if ttl is None:
         ttl = getattr(config, "verify_cache_ttl", None)
     return Settings(
         urls=urls,
-        timeout=getattr(args, "verify_timeout", None) or DEFAULT_TIMEOUT,
-        jobs=getattr(args, "verify_jobs", None) or DEFAULT_JOBS,
+        timeout=timeout,
+        jobs=jobs,
         ca_bundle=ca_bundle,
         cache_ttl=DEFAULT_CACHE_TTL if ttl is None else int(ttl),
     )

@@ -5,49 +5,31 @@ on real repositories."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.conftest import SHARED, bad_token, git, token
-from tests.provider_server import (
+from tests.verify.provider_server import (
     ALNUM,
     HEX,
     LETTERS,
     Behaviour,
     Server,
     fresh,
-    running,
-    url_options,
+    verify_args,
 )
 
 SCHEMA_PATH = SHARED / "schemas" / "sarif-schema-2.1.0.json"
-
-
-@pytest.fixture(scope="module")
-def live() -> Iterator[Server]:
-    with running() as server:
-        yield server
-
-
-@pytest.fixture
-def server(live: Server) -> Server:
-    live.reset()
-    return live
 
 
 def verified(cli: Any, repo: Path, server: Server, *extra: str, command: str = "scan") -> Any:
     """Run `COMMAND --verify --format json` against the local server; the JSON report."""
     result = cli(
         command,
-        "--verify",
-        "--verify-cache-ttl",
-        "0",
-        "--format",
-        "json",
-        *url_options(server.url),
+        *verify_args(server.url),
         *extra,
         cwd=repo,
     )
@@ -305,7 +287,7 @@ def test_facts_raise_the_severity_and_say_what_to_do(repo: Path, cli: Any, serve
     advice = glpat["verification"]["advice"]
     assert "scopes api, sudo" in advice and "never expires" in advice
     assert f"Revoke it now: {server.url}/-/user_settings/" in advice and "read_api" in advice
-    text = cli("scan", "--verify", "--verify-cache-ttl", "0", *url_options(server.url), cwd=repo)
+    text = cli("scan", *verify_args(server.url, "text"), cwd=repo)
     assert "deploy.sh:2:11: ACTIVE: acts as user id 583231" in text.out.replace("\n", " ")
     assert "minted at run time" in ghs["verification"]["advice"]
 
@@ -315,7 +297,7 @@ def test_text_report_puts_active_tokens_first(repo: Path, cli: Any, server: Serv
     server.tokens[live_token] = Behaviour()
     (repo / "a_dead.py").write_text(f"T = '{token(seed=22)}'\n")
     (repo / "b_live.py").write_text(f"T = '{live_token}'\n")
-    out = cli("scan", "--verify", "--verify-cache-ttl", "0", *url_options(server.url), cwd=repo).out
+    out = cli("scan", *verify_args(server.url, "text"), cwd=repo).out
     lines = out.splitlines()
     assert lines[0].startswith("b_live.py:1:6: github-pat-classic")
     assert lines[1].strip().startswith("verified ACTIVE: login octocat")
@@ -332,16 +314,11 @@ def test_sarif_carries_the_record_and_raises_the_level(
     (repo / "a.py").write_text(f"T = '{secret}'\n")
     result = cli(
         "scan",
-        "--verify",
-        "--verify-cache-ttl",
-        "0",
-        "--format",
-        "sarif",
+        *verify_args(server.url, "sarif"),
         "--min-confidence",
         "high",
         "--fail-on",
         "critical",
-        *url_options(server.url),
         cwd=repo,
     )
     (run,) = json.loads(result.out)["runs"]

@@ -467,6 +467,18 @@ def url_options(url: str) -> list[str]:
     return options
 
 
+def verify_args(url: str | None = None, fmt: str = "json") -> list[str]:
+    """--verify without the result cache, the report format, every provider sent to `url`."""
+    return [
+        "--verify",
+        "--verify-cache-ttl",
+        "0",
+        "--format",
+        fmt,
+        *(url_options(url) if url else []),
+    ]
+
+
 def write_ca(ca: Any, folder: Path) -> Path:
     path = folder / "ca.pem"
     ca.cert_pem.write_to_path(str(path))

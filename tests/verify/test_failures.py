@@ -6,35 +6,21 @@ turns a finding off."""
 from __future__ import annotations
 
 import socket
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.conftest import token
-from tests.provider_server import (
+from tests.verify.provider_server import (
     ALNUM,
     HEX,
     LETTERS,
     Behaviour,
     Server,
     fresh,
-    running,
-    url_options,
+    verify_args,
 )
-
-
-@pytest.fixture(scope="module")
-def live() -> Iterator[Server]:
-    with running() as server:
-        yield server
-
-
-@pytest.fixture
-def server(live: Server) -> Server:
-    live.reset()
-    return live
 
 
 def one_of_each() -> dict[str, str]:
@@ -58,12 +44,7 @@ def run_all(cli: Any, repo: Path, url: str, *extra: str, fmt: str = "json") -> A
     (repo / "keys.py").write_text("".join(f"K{i} = '{v}'\n" for i, v in enumerate(tokens.values())))
     return cli(
         "scan",
-        "--verify",
-        "--verify-cache-ttl",
-        "0",
-        "--format",
-        fmt,
-        *url_options(url),
+        *verify_args(url, fmt),
         *extra,
         cwd=repo,
     )
@@ -108,14 +89,9 @@ def test_rate_limit_headers_stop_further_requests(repo: Path, cli: Any, server: 
     (repo / "a.py").write_text(f"A = '{first}'\nB = '{second}'\n")
     result = cli(
         "scan",
-        "--verify",
-        "--verify-cache-ttl",
-        "0",
+        *verify_args(server.url),
         "--verify-jobs",
         "1",
-        "--format",
-        "json",
-        *url_options(server.url),
         cwd=repo,
     )
     records = [f["verification"] for f in result.json()["findings"]]
@@ -130,12 +106,7 @@ def test_a_short_retry_after_is_waited_for_once(repo: Path, cli: Any, server: Se
     (repo / "a.py").write_text(f"NPM_TOKEN = '{secret}'\n")
     result = cli(
         "scan",
-        "--verify",
-        "--verify-cache-ttl",
-        "0",
-        "--format",
-        "json",
-        *url_options(server.url),
+        *verify_args(server.url),
         cwd=repo,
     )
     (finding,) = result.json()["findings"]
@@ -155,7 +126,7 @@ def test_nothing_listening_is_offline(repo: Path, cli: Any) -> None:
 
 def test_findings_without_a_verifier_are_counted(repo: Path, cli: Any, server: Server) -> None:
     (repo / "a.py").write_text(f"TELEGRAM = '{token('telegram_bot', '')}'\n")
-    result = cli("scan", "--verify", "--verify-cache-ttl", "0", *url_options(server.url), cwd=repo)
+    result = cli("scan", *verify_args(server.url, "text"), cwd=repo)
     assert result.code == 1
     assert "not verified: no verifier for this rule" in result.out
     assert "1 could not be verified (1 no verifier for this rule)" in result.out

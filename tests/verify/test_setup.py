@@ -11,7 +11,6 @@ import os
 import random
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,20 +18,7 @@ import pytest
 import trustme
 
 from tests.conftest import Run, git, run_process, token
-from tests.provider_server import Behaviour, Server, running, write_ca
-
-
-@pytest.fixture(scope="module")
-def live() -> Iterator[Server]:
-    with running() as server:
-        yield server
-
-
-@pytest.fixture
-def server(live: Server) -> Server:
-    live.reset()
-    return live
-
+from tests.verify.provider_server import Behaviour, Server, running, verify_args, write_ca
 
 AUDITED = """
 import sys
@@ -155,7 +141,7 @@ def test_tls_with_a_custom_ca_bundle(repo: Path, cli: Any, tmp_path: Path) -> No
     with running(ca) as tls:
         tls.tokens[secret] = Behaviour(login="ghes-user")
         assert tls.url.startswith("https://")
-        base = ["scan", "--verify", "--verify-cache-ttl", "0", "--format", "json"]
+        base = ["scan", *verify_args()]
         untrusted = cli(*base, "--github-api-url", f"{tls.url}", cwd=repo)
         (finding,) = untrusted.json()["findings"]
         assert finding["verification"]["reason"] == "TLS error"
@@ -175,11 +161,7 @@ def test_proxies_come_from_the_environment(
     monkeypatch.delenv("no_proxy", raising=False)
     result = cli(
         "scan",
-        "--verify",
-        "--verify-cache-ttl",
-        "0",
-        "--format",
-        "json",
+        *verify_args(None),
         "--provider-url",
         "npm=http://registry.example.invalid",
         cwd=repo,
@@ -265,11 +247,7 @@ def test_aws_keys_through_sts(repo: Path, cli: Any, server: Server) -> None:
     (repo / "alone.ini").write_text(f"aws_access_key_id = {token('aws_key_id', 'AKIA', seed=10)}\n")
     result = cli(
         "scan",
-        "--verify",
-        "--verify-cache-ttl",
-        "0",
-        "--format",
-        "json",
+        *verify_args(None),
         "--provider-url",
         f"aws={server.url}",
         cwd=repo,

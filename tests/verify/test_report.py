@@ -9,26 +9,11 @@ import os
 import pty
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from tests.conftest import git, run_process, token
-from tests.provider_server import Behaviour, Server, running, url_options
-
-
-@pytest.fixture(scope="module")
-def live() -> Iterator[Server]:
-    with running() as server:
-        yield server
-
-
-@pytest.fixture
-def server(live: Server) -> Server:
-    live.reset()
-    return live
+from tests.verify.provider_server import Behaviour, Server, url_options
 
 
 def report_of(cli: Any, repo: Path, *command: str) -> Path:
