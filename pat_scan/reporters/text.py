@@ -68,6 +68,12 @@ def _active(report: Report, finding: Finding) -> bool:
     return verification is not None and verification.status == "active"
 
 
+def _judged(report: Report, finding: Finding) -> bool:
+    """Whether its provider said active, revoked or invalid (advice of its own follows)."""
+    verification = report.verifications.get(finding.fingerprint)
+    return verification is not None and verification.status != "unknown"
+
+
 def _verified(report: Report, finding: Finding, paint: _Paint) -> str:
     """The indented line under a finding that says what its provider answered."""
     from pat_scan.verify.display import line
@@ -101,7 +107,10 @@ def _advice(report: Report, blocking: list[Finding]) -> str:
             + (" and stage the change (git add)." if report.kind == "hook" else ".")
         )
     lines.append("  2. Revoke it and rotate it, since it may already have been copied:")
-    seen: set[str] = set()
+    # A rule whose every finding its provider judged needs no generic advice: each has its own.
+    seen = {f.rule.id for f in blocking if _judged(report, f)} - {
+        f.rule.id for f in blocking if not _judged(report, f)
+    }
     for finding in blocking:
         if finding.rule.id not in seen:
             seen.add(finding.rule.id)
