@@ -153,9 +153,10 @@ def _check(job: Job, client: object, settings: Settings) -> Verification:
         job.partner,
     )
     try:
-        return job.provider.check(probe)
+        result = job.provider.check(probe)
     except Unanswered as exc:
-        return record.unknown(exc.reason, exc.detail)
+        result = record.unknown(exc.reason, exc.detail)
+    return result._replace(checked_at=record.now())  # kept with the result in the cache
 
 
 def _assessed(

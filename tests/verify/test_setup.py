@@ -11,6 +11,7 @@ import os
 import random
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -181,10 +182,12 @@ def test_results_are_cached_by_fingerprint_without_the_secret(
     (repo / "a.py").write_text(f"A = '{live_token}'\nB = '{slow_token}'\n")
     args = ["scan", "--verify", "--format", "json", "--github-api-url", server.url]
     first = cli(*args, cwd=repo).json()["findings"]
+    time.sleep(1.1)  # a later run, a later second: the cached record keeps its own time
     assert [f["verification"]["cached"] for f in first] == [False, False]
     again = cli(*args, cwd=repo).json()["findings"]
     assert [f["verification"]["cached"] for f in again] == [True, False]  # unknown: asked again
     assert again[0]["verification"]["identity"]["login"] == "octocat"
+    assert again[0]["verification"]["checked_at"] == first[0]["verification"]["checked_at"]
     assert len(server.requests) == 3
     cached = (tmp_path / "cache" / "verify-results.json").read_bytes()
     assert live_token.encode() not in cached and slow_token.encode() not in cached

@@ -41,7 +41,7 @@ RULES = frozenset(
 )
 FINE_GRAINED_NOTE = (
     "fine-grained permissions and repository access cannot be read with the token without "
-    "trying each one; review them at https://github.com/settings/personal-access-tokens"
+    "trying each one; review them at {web}/settings/personal-access-tokens"
 )
 APP_USER_NOTE = (
     "acts as the user, limited to the GitHub App's permissions (see the app's settings); "
@@ -71,7 +71,8 @@ def check(probe: Probe) -> Verification:
     if probe.secret.startswith("ghs_"):
         url = f"{probe.base_url}/installation/repositories?per_page=100"
         return _installation(probe.client.request("GET", url, auth), kind)
-    return _user(probe.client.request("GET", f"{probe.base_url}/user", auth), probe.secret, kind)
+    reply = probe.client.request("GET", f"{probe.base_url}/user", auth)
+    return _user(reply, probe.secret, kind, web_url(probe.base_url))
 
 
 def _expiry(headers: Mapping[str, str], absent: str | None = record.NEVER) -> str | None:
@@ -82,7 +83,7 @@ def _expiry(headers: Mapping[str, str], absent: str | None = record.NEVER) -> st
     return record.iso_date(value) or value
 
 
-def _user(reply: Reply, secret: str, kind: str | None) -> Verification:
+def _user(reply: Reply, secret: str, kind: str | None, web: str) -> Verification:
     if reply.status == 401:
         return record.invalid(
             "GitHub rejected it: revoked, expired or never valid", token_type=kind
@@ -101,7 +102,7 @@ def _user(reply: Reply, secret: str, kind: str | None) -> Verification:
     )
     note = None
     if secret.startswith("github_pat_"):
-        note = FINE_GRAINED_NOTE
+        note = FINE_GRAINED_NOTE.format(web=web)
     elif secret.startswith("ghu_"):
         note = APP_USER_NOTE
     return record.active(
