@@ -46,7 +46,6 @@ def build_parser() -> argparse.ArgumentParser:
         history_cmd,
         hook_cmd,
         install_cmd,
-        revoke_cmd,
         rules_cmd,
         scan_cmd,
         verify_cmd,
@@ -58,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     hook_cmd.register(commands, rules, output, verify)
     history_cmd.register(commands, rules, output, verify)
     verify_cmd.register(commands, rules, output, verify)
-    revoke_cmd.register(commands, rules, verify)
+    verify_cmd.register_revoke(commands, rules, verify)
     rules_cmd.register(commands, rules)
     baseline_cmd.register(commands, rules)
     install_cmd.register(commands)
