@@ -4,15 +4,19 @@ time; results come from the cache when young enough. A failure to verify is a re
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import functools
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from pat_scan.findings import Finding
 from pat_scan.verify import record, result_cache, risk
 from pat_scan.verify.providers import Probe, Provider, for_rule
 from pat_scan.verify.record import Verification
 from pat_scan.verify.settings import Settings
+
+if TYPE_CHECKING:
+    from pat_scan.verify.http import Client
 
 
 class Job(NamedTuple):
@@ -128,10 +132,9 @@ def _run(work: list[Job], settings: Settings) -> list[Verification]:
     """Run the checks, `settings.jobs` at a time, in the order given."""
     from pat_scan.verify.http import Client
 
-    needs_http = any(job.provider.online and job.provider.name != "aws" for job in work)
-    client = Client(settings) if needs_http else None
+    client = Client(settings) if any(job.provider.http for job in work) else None
     try:
-        check: Callable[[Job], Verification] = lambda job: _check(job, client, settings)  # noqa: E731
+        check = functools.partial(_check, client=client, settings=settings)
         if len(work) == 1:
             return [check(work[0])]
         with ThreadPoolExecutor(max_workers=max(1, min(settings.jobs, len(work)))) as pool:
@@ -141,17 +144,10 @@ def _run(work: list[Job], settings: Settings) -> list[Verification]:
             client.close()
 
 
-def _check(job: Job, client: object, settings: Settings) -> Verification:
-    from pat_scan.verify.http import Client, Unanswered
+def _check(job: Job, client: Client | None, settings: Settings) -> Verification:
+    from pat_scan.verify.http import Unanswered
 
-    probe = Probe(
-        job.secret,
-        job.rule_id,
-        job.base_url,
-        client if isinstance(client, Client) else None,
-        settings,
-        job.partner,
-    )
+    probe = Probe(job.secret, job.rule_id, job.base_url, client, settings, job.partner)
     try:
         result = job.provider.check(probe)
     except Unanswered as exc:

@@ -33,7 +33,7 @@ class Provider(NamedTuple):
     default_url: str
     check: Callable[[Probe], Verification]
     revoke_at: Callable[[str, str], str]  # (rule id, base URL) -> revocation URL or command
-    online: bool = True
+    http: bool = True  # asks through the shared HTTP client (PyPI is offline, AWS uses botocore)
 
 
 @functools.cache

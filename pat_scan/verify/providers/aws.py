@@ -89,4 +89,4 @@ def revoke_at(rule_id: str, base_url: str) -> str:
     )
 
 
-PROVIDER = Provider("aws", RULES, DEFAULT_URL, check, revoke_at)
+PROVIDER = Provider("aws", RULES, DEFAULT_URL, check, revoke_at, http=False)

@@ -78,4 +78,4 @@ def revoke_at(rule_id: str, base_url: str) -> str:
     return "https://pypi.org/manage/account/token/ (remove the token)"
 
 
-PROVIDER = Provider("pypi", RULES, "", check, revoke_at, online=False)
+PROVIDER = Provider("pypi", RULES, "", check, revoke_at, http=False)
