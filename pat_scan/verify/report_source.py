@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 from pat_scan import git
 from pat_scan.engine import Matcher
 from pat_scan.errors import GitError, UsageError
-from pat_scan.findings import Finding, identity
+from pat_scan.findings import Finding, identity, redact
 from pat_scan.rules import Rule
 
 MESSAGE_PATH = "(commit message)"
@@ -85,13 +85,19 @@ def _finding(item: Mapping[str, Any], rule: Rule) -> Finding:
         column=int(item["column"]),
         end_line=int(item["end_line"]),
         end_column=int(item["end_column"]),
-        secret=str(item.get("secret", "…")),
+        secret=_preview(item),
         confidence=str(item.get("confidence", "high")),
         line_text="",
         commit={k: _text(v) for k, v in commit.items()} if isinstance(commit, dict) else None,
         note=item.get("note"),
         stored=str(item["fingerprint"]),
     )
+
+
+def _preview(item: Mapping[str, Any]) -> str:
+    """The report's redacted secret; a report made with --redact none is redacted here."""
+    shown = str(item.get("secret", "…"))
+    return shown if item.get("redacted", True) else redact(shown)
 
 
 def _text(value: object) -> str:

@@ -67,6 +67,11 @@ def test_a_secret_that_moved_or_changed(repo: Path, cli: Any, server: Server) ->
     assert by_path["b.py"]["status"] == "unknown"
     assert by_path["b.py"]["detail"] == "b.py:1 no longer holds this secret"
     assert result.code == 1  # still reported
+    unredacted = repo.parent / "full.json"
+    cli("scan", "--format", "json", "--redact", "none", "--output", str(unredacted), cwd=repo)
+    (repo / "a.py").write_text("A = None\n")  # now neither secret can be read again
+    again = verify(cli, repo, server, unredacted)
+    assert moved not in again.out  # the report held it (--redact none); the output does not
 
 
 def test_an_encoded_secret_is_found_again(repo: Path, cli: Any, server: Server) -> None:
