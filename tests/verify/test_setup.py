@@ -173,9 +173,12 @@ def test_proxies_come_from_the_environment(
 
 
 def test_results_are_cached_by_fingerprint_without_the_secret(
-    repo: Path, cli: Any, server: Server, monkeypatch: Any, tmp_path: Path
+    repo: Path, cli: Any, server: Server
 ) -> None:
-    monkeypatch.setenv("PAT_SCAN_CACHE_DIR", str(tmp_path / "cache"))
+    from pat_scan import cache
+
+    entry = cache.directory() / "verify-results.json"  # the session's cache keeps its rules
+    entry.unlink(missing_ok=True)
     live_token, slow_token = token(seed=6), token(seed=7)
     server.tokens[live_token] = Behaviour()
     server.tokens[slow_token] = Behaviour("error")
@@ -189,10 +192,11 @@ def test_results_are_cached_by_fingerprint_without_the_secret(
     assert again[0]["verification"]["identity"]["login"] == "octocat"
     assert again[0]["verification"]["checked_at"] == first[0]["verification"]["checked_at"]
     assert len(server.requests) == 3
-    cached = (tmp_path / "cache" / "verify-results.json").read_bytes()
+    cached = entry.read_bytes()
     assert live_token.encode() not in cached and slow_token.encode() not in cached
     cli(*args, "--verify-cache-ttl", "0", cwd=repo)
     assert len(server.requests) == 5
+    entry.unlink()
 
 
 def _macaroon(caveats: list[Any]) -> str:
