@@ -42,12 +42,16 @@ def build_parser() -> argparse.ArgumentParser:
         install_cmd,
         rules_cmd,
         scan_cmd,
+        verify_cmd,
     )
 
     rules, output = rule_options(), output_options()  # parents are copied, so one of each does
-    scan_cmd.register(commands, rules, output)
-    hook_cmd.register(commands, rules, output)
-    history_cmd.register(commands, rules, output)
+    verify = verify_cmd.options()
+    scan_cmd.register(commands, rules, output, verify)
+    hook_cmd.register(commands, rules, output, verify)
+    history_cmd.register(commands, rules, output, verify)
+    verify_cmd.register(commands, rules, output, verify)
+    verify_cmd.register_revoke(commands, rules, verify)
     rules_cmd.register(commands, rules)
     baseline_cmd.register(commands, rules)
     install_cmd.register(commands)

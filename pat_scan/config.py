@@ -35,6 +35,13 @@ class Config(NamedTuple):
     max_file_size: int | None = None
     entropy: Mapping[str, float] = {}
     baseline: str | None = None
+    # Verification (pat_scan.verify): off unless `verify: true` or --verify.
+    verify: bool = False
+    github_api_url: str | None = None
+    gitlab_url: str | None = None
+    provider_urls: Mapping[str, str] = {}
+    ca_bundle: str | None = None
+    verify_cache_ttl: int | None = None
 
     def excluder(self) -> Callable[[str], bool]:
         """The one exclusion test, on file paths (absolute, or relative to the current
@@ -210,7 +217,39 @@ def _parse(path: Path, root: Path, raw: dict[str, Any], checked: bool = False) -
         max_file_size=_size(where, raw.get("max-file-size")),
         entropy=_entropy(where, raw.get("entropy", {})),
         baseline=baseline,
+        **_verification(where, root, raw),
     )
+
+
+def _verification(where: str, root: Path, raw: dict[str, Any]) -> dict[str, Any]:
+    """The verification keys: `verify`, base URLs, `ca-bundle` and `verify-cache-ttl`."""
+    found: dict[str, Any] = {}
+    if "verify" in raw:
+        if not isinstance(raw["verify"], bool):
+            raise ConfigError(where, "verify", "must be true or false")
+        found["verify"] = raw["verify"]
+    urls = raw.get("provider-urls", {})
+    if not isinstance(urls, dict):
+        raise ConfigError(where, "provider-urls", "must map provider names to URLs")
+    for key, value in [
+        ("github-api-url", raw.get("github-api-url")),
+        ("gitlab-url", raw.get("gitlab-url")),
+        *((f"provider-urls.{k}", v) for k, v in urls.items()),
+    ]:
+        if value is not None and (not isinstance(value, str) or not re.match(r"https?://.", value)):
+            raise ConfigError(where, key, "must be an http(s) URL")
+    found.update(github_api_url=raw.get("github-api-url"), gitlab_url=raw.get("gitlab-url"))
+    found["provider_urls"] = {str(k): str(v) for k, v in urls.items()}
+    ca_bundle = raw.get("ca-bundle")
+    if ca_bundle is not None:
+        if not isinstance(ca_bundle, str) or not (root / ca_bundle).is_file():
+            raise ConfigError(where, "ca-bundle", "must name an existing PEM file")
+        found["ca_bundle"] = str(root / ca_bundle)
+    ttl = raw.get("verify-cache-ttl")
+    if ttl is not None and (isinstance(ttl, bool) or not isinstance(ttl, int) or ttl < 0):
+        raise ConfigError(where, "verify-cache-ttl", "must be a number of seconds (0 or more)")
+    found["verify_cache_ttl"] = ttl
+    return found
 
 
 def _check_regexes(where: str, patterns: tuple[str, ...]) -> None:

@@ -49,6 +49,7 @@ class InMessage(NamedTuple):
 
 Origin: TypeAlias = InFile | InCommit | InMessage
 IN_FILE = InFile()
+MESSAGE_PATH = "(commit message)"  # the path shown for a finding in a commit message
 
 
 class Finding(NamedTuple):

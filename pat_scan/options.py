@@ -45,3 +45,16 @@ class HistoryOptions(NamedTuple):
     commit_messages: bool = True
     incremental: bool = False
     jobs: int | None = None  # None: one per CPU
+
+
+class VerifyOptions(NamedTuple):
+    """Whether and how to ask providers about the credentials found (uses the network)."""
+
+    requested: bool = False  # --verify
+    github_api_url: str | None = None
+    gitlab_url: str | None = None
+    provider_urls: tuple[str, ...] = ()  # NAME=URL, repeatable
+    ca_bundle: str | None = None
+    timeout: float | None = None  # seconds per request
+    jobs: int | None = None  # requests at a time
+    cache_ttl: int | None = None  # seconds a result is reused; 0: always ask

@@ -1,5 +1,5 @@
 """What every scanning command shares: its options from the command line, and after the scan,
-the baseline, the report and the exit code."""
+the baseline, verification, the report and the exit code."""
 
 from __future__ import annotations
 
@@ -7,12 +7,13 @@ import argparse
 import contextlib
 import os
 import sys
-from collections.abc import Iterator
-from typing import TextIO
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, TextIO
 
 from pat_scan.errors import EXIT_CLEAN, EXIT_FINDINGS, UsageError
-from pat_scan.options import ReportOptions, RuleOptions
-from pat_scan.results import Result
+from pat_scan.options import ReportOptions, RuleOptions, VerifyOptions
+from pat_scan.results import Policy, Result
+from pat_scan.rules import Rule
 from pat_scan.session import Session
 
 
@@ -44,8 +45,9 @@ def finish(
     result: Result,
     kind: str,
     stale_scope: set[str] | None,
+    verify: VerifyOptions | None = None,
 ) -> int:
-    """Apply the baseline, write the report, decide the exit code.
+    """Apply the baseline, verify when asked, write the report, decide the exit code.
 
     `stale_scope` says which baseline entries this run can judge stale (see baseline.apply)."""
     if session.baseline_path is not None:
@@ -56,23 +58,17 @@ def finish(
             result.findings, entries, session.root, stale_scope
         )
         result.suppressed.extend(accepted)
-    from pat_scan.reporters import Report, writer
+    verifications: dict[str, Any] = {}
+    # The network only when asked: --verify, or `verify: true` for scan and history (the hook
+    # needs its own --verify).
+    verify = verify or VerifyOptions()
+    if verify.requested or (session.config.verify and kind != "hook"):
+        from pat_scan.commands import verify_cmd
 
+        result.findings, verifications = verify_cmd.apply(verify, session.config, result.findings)
     # SARIF lists every active rule; other formats do without, so the hook stays lazy.
-    rules = tuple(session.matcher.rules) if options.format == "sarif" else ()
-    with _destination(options.output) as out:
-        report = Report(
-            result=result,
-            policy=session.policy,
-            redact=options.redact,
-            show_suppressed=options.show_suppressed,
-            color=_use_color(options.color, out),
-            kind=kind,
-            rules=rules,
-        )
-        writer(options.format)(report, out)
-    blocking = any(session.policy.blocks(f) for f in result.findings)
-    code = EXIT_FINDINGS if blocking else EXIT_CLEAN
+    rules = session.matcher.rules if options.format == "sarif" else ()
+    code = emit(options, session.policy, result, kind, rules, verifications)
     if result.stale and options.fail_on_stale_baseline:
         print(
             f"pat-scan: {len(result.stale)} stale baseline entr{ies(len(result.stale))}: "
@@ -83,8 +79,35 @@ def finish(
     return code
 
 
+def emit(
+    options: ReportOptions,
+    policy: Policy,
+    result: Result,
+    kind: str,
+    rules: Sequence[Rule] = (),
+    verifications: Mapping[str, Any] | None = None,
+) -> int:
+    """Write the report and say whether it blocks; `rules` (every active rule) is needed by
+    SARIF only, `verifications` (fingerprint -> record) only after --verify."""
+    from pat_scan.reporters import Report, writer
+
+    with destination(options.output) as out:
+        report = Report(
+            result=result,
+            policy=policy,
+            redact=options.redact,
+            show_suppressed=options.show_suppressed,
+            color=_use_color(options.color, out),
+            kind=kind,
+            rules=tuple(rules),
+            verifications=verifications or {},
+        )
+        writer(options.format)(report, out)
+    return EXIT_FINDINGS if any(policy.blocks(f) for f in result.findings) else EXIT_CLEAN
+
+
 @contextlib.contextmanager
-def _destination(path: str | None) -> Iterator[TextIO]:
+def destination(path: str | None) -> Iterator[TextIO]:
     if path is None or path == "-":
         yield sys.stdout
         return

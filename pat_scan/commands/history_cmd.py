@@ -65,6 +65,7 @@ def run(args: argparse.Namespace) -> int:
     from pat_scan import git
     from pat_scan.commands.common import finish, report_options, rule_options
     from pat_scan.commands.progress import TerminalProgress
+    from pat_scan.commands.verify_cmd import verify_options
     from pat_scan.errors import EXIT_INTERRUPTED, UsageError
     from pat_scan.history import pipeline
     from pat_scan.results import Result
@@ -89,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
         progress.stop()
     if result.interrupted:
         print("pat-scan: interrupted: reporting what was found so far", file=sys.stderr)
-    code = finish(report, session, result, "history", stale_scope=set())
+    code = finish(report, session, result, "history", set(), verify_options(args))
     return EXIT_INTERRUPTED if result.interrupted else code
 
 

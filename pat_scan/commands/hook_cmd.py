@@ -34,6 +34,7 @@ def register(commands: Any, *parents: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from pat_scan import git, scan
     from pat_scan.commands.common import finish, report_options, rule_options
+    from pat_scan.commands.verify_cmd import verify_options
     from pat_scan.errors import GitError
     from pat_scan.options import HookOptions
     from pat_scan.session import Session
@@ -49,4 +50,5 @@ def run(args: argparse.Namespace) -> int:
     )
     options = report_options(args)
     session = Session(root, rule_options(args), options, args.max_file_size)
-    return finish(options, session, scan.scan_hook(session, hook), "hook", stale_scope=set())
+    result = scan.scan_hook(session, hook)
+    return finish(options, session, result, "hook", set(), verify_options(args))

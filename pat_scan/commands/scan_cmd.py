@@ -54,11 +54,13 @@ def add_size_option(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from pat_scan.commands.common import finish, report_options
+    from pat_scan.commands.verify_cmd import verify_options
 
     options = report_options(args)
     session, result = collect(args, options)
     full = args.paths == ["."] and Path.cwd().resolve() == session.root.resolve()
-    return finish(options, session, result, "scan", None if full else _scanned(result, session))
+    scope = None if full else _scanned(result, session)
+    return finish(options, session, result, "scan", scope, verify_options(args))
 
 
 def collect(args: argparse.Namespace, options: ReportOptions) -> tuple[Session, Result]:

@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Protocol
 
 from pat_scan import git, parallel, suppress
-from pat_scan.findings import Finding
+from pat_scan.findings import MESSAGE_PATH, Finding
 from pat_scan.history import attribution
 from pat_scan.history import store as history_store
 from pat_scan.history.store import Intro, Store, Stored
-from pat_scan.history.work import MESSAGE_PATH, Chunk, ChunkTask, scan_messages
+from pat_scan.history.work import Chunk, ChunkTask, scan_messages
 from pat_scan.options import HistoryOptions
 from pat_scan.results import Result, Stats
 from pat_scan.session import Session

@@ -13,11 +13,9 @@ from pat_scan import parallel
 from pat_scan.content import scan_bytes
 from pat_scan.content.text import classify
 from pat_scan.engine import Matcher
-from pat_scan.findings import Finding
+from pat_scan.findings import MESSAGE_PATH, Finding
 from pat_scan.sources import history
 from pat_scan.sources.history import Commit
-
-MESSAGE_PATH = "(commit message)"  # the path shown for a finding in a commit message
 
 
 class Chunk(NamedTuple):

@@ -3,8 +3,8 @@ unless `Report.redact` is false (the user asked for it with `--redact none`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import NamedTuple, TextIO
+from collections.abc import Callable, Mapping
+from typing import Any, NamedTuple, TextIO
 
 from pat_scan.findings import Finding, InFile
 from pat_scan.results import Policy, Result
@@ -21,6 +21,8 @@ class Report(NamedTuple):
     color: bool = False
     kind: str = "scan"  # scan | hook | history: wording and SARIF category
     rules: tuple[Rule, ...] = ()  # the active rules; SARIF lists them all
+    # --verify: fingerprint -> pat_scan.verify.record.Verification (never holds a secret)
+    verifications: Mapping[str, Any] = {}
 
     def shown_secret(self, finding: Finding) -> str:
         return finding.preview if self.redact else finding.secret  # stored: preview anyway

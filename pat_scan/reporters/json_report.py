@@ -35,6 +35,10 @@ def document(report: Report) -> dict[str, Any]:
         },
         "stale_baseline": [entry._asdict() for entry in result.stale],
     }
+    if report.verifications:
+        from pat_scan.verify.run import summary
+
+        doc["verification"] = summary(report.verifications)
     if report.show_suppressed:
         doc["suppressed"] = [
             {**_finding(report, f), "reason": f.suppressed} for f in result.suppressed
@@ -63,4 +67,9 @@ def _finding(report: Report, finding: Finding) -> dict[str, Any]:
     commit = commit_fields(finding)
     if commit is not None:
         item["commit"] = commit
+    verification = report.verifications.get(finding.fingerprint)
+    if verification is not None:
+        from pat_scan.verify.record import to_json
+
+        item["verification"] = to_json(verification)
     return item

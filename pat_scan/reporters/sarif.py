@@ -250,8 +250,9 @@ def _invocation(kept: int, total: int) -> dict[str, Any]:
 
 
 def _level(report: Report, finding: Finding) -> str:
-    if report.policy.blocks(finding):
-        return "error"
+    verification = report.verifications.get(finding.fingerprint)
+    if report.policy.blocks(finding) or (verification and verification.status == "active"):
+        return "error"  # a token its provider confirmed live is an error whatever the policy
     return "note" if finding.confidence == "low" else "warning"
 
 
@@ -280,6 +281,11 @@ def _result(
     commit = commit_fields(finding)
     if commit is not None:
         properties["commit"] = dict(sorted(commit.items()))
+    verification = report.verifications.get(finding.fingerprint)
+    if verification is not None:
+        from pat_scan.verify.record import to_json
+
+        properties["verification"] = to_json(verification)
     result: dict[str, Any] = {
         "ruleId": finding.rule.id,
         "ruleIndex": index[finding.rule.id],

@@ -16,14 +16,20 @@ def write(report: Report, out: TextIO) -> None:
     paint = _painter(report.color)
     blocking = [f for f in report.result.findings if report.policy.blocks(f)]
     quiet = [f for f in report.result.findings if not report.policy.blocks(f)]
+    if report.verifications:  # tokens their provider confirmed live come first
+        blocking.sort(key=lambda f: not _active(report, f))
     for finding in blocking:
         out.write(_line(report, finding, paint) + "\n")
+        if finding.fingerprint in report.verifications:
+            out.write(_verified(report, finding, paint) + "\n")
     if blocking:
         out.write("\n" + _advice(report, blocking) + "\n")
     if quiet:
         out.write(paint("dim", f"Not blocking ({_quiet_reason(report)}):") + "\n")
         for finding in quiet:
             out.write(paint("dim", "  " + _line(report, finding, lambda _c, t: t)) + "\n")
+            if finding.fingerprint in report.verifications:
+                out.write(_verified(report, finding, paint) + "\n")
     if report.result.stale:
         out.write(
             paint(
@@ -57,6 +63,25 @@ def _line(report: Report, finding: Finding, paint: _Paint) -> str:
     )
 
 
+def _active(report: Report, finding: Finding) -> bool:
+    verification = report.verifications.get(finding.fingerprint)
+    return verification is not None and verification.status == "active"
+
+
+def _judged(report: Report, finding: Finding) -> bool:
+    """Whether its provider said active, revoked or invalid (advice of its own follows)."""
+    verification = report.verifications.get(finding.fingerprint)
+    return verification is not None and verification.status != "unknown"
+
+
+def _verified(report: Report, finding: Finding, paint: _Paint) -> str:
+    """The indented line under a finding that says what its provider answered."""
+    from pat_scan.verify.display import line
+
+    text = "    " + line(report.verifications[finding.fingerprint])
+    return paint("red", text) if _active(report, finding) else paint("dim", text)
+
+
 def _commit(finding: Finding) -> str:
     """' in commit abc123 (2020-01-07, A. Author; still at HEAD)' for history findings."""
     origin = finding.origin
@@ -83,12 +108,19 @@ def _advice(report: Report, blocking: list[Finding]) -> str:
             + (" and stage the change (git add)." if report.kind == "hook" else ".")
         )
     lines.append("  2. Revoke it and rotate it, since it may already have been copied:")
-    seen: set[str] = set()
+    # A rule whose every finding its provider judged needs no generic advice: each has its own.
+    seen = {f.rule.id for f in blocking if _judged(report, f)} - {
+        f.rule.id for f in blocking if not _judged(report, f)
+    }
     for finding in blocking:
         if finding.rule.id not in seen:
             seen.add(finding.rule.id)
             first = finding.rule.remediation.strip().splitlines()
             lines.append(f"     - {finding.rule.id}: " + " ".join(s.strip() for s in first))
+    for finding in blocking:  # what verification found says exactly what this one can do
+        verification = report.verifications.get(finding.fingerprint)
+        if verification is not None and verification.advice:
+            lines.append(f"     - {_location(finding)} {verification.advice}")
     lines.append(
         "  3. Load the new value from the environment or a secret manager at run time"
         " (os.environ[...], process.env...), never from the source."
@@ -123,6 +155,11 @@ def _summary(report: Report, blocking: list[Finding], paint: _Paint) -> str:
         parts.append(f"{len(result.findings)} finding(s): {found} confidence")
     if result.suppressed:
         parts.append(f"{len(result.suppressed)} suppressed")
+    if report.verifications:
+        from pat_scan.verify.display import summary
+        from pat_scan.verify.run import summary as counts
+
+        parts.append(summary(counts(report.verifications)))
     verdict = (
         paint("red", f"pat-scan: {len(blocking)} secret(s) found")
         if blocking

@@ -45,17 +45,20 @@ def _read_section(data: bytes, pos: int) -> tuple[dict[int, bytes], int]:
     return fields, pos + 1
 
 
-def _macaroon_location(data: bytes) -> bytes | None:
+def _macaroon(data: bytes) -> tuple[dict[int, bytes], list[bytes]] | None:
+    """(header fields, caveat identifiers) of a well-formed v2 macaroon, else None."""
     if not data or data[0] != 2:
         return None
     try:
         header, pos = _read_section(data, 1)
         if _MAC_IDENTIFIER not in header:
             return None
-        while data[pos] != _MAC_EOS:  # caveats
+        caveats: list[bytes] = []
+        while data[pos] != _MAC_EOS:
             caveat, pos = _read_section(data, pos)
             if _MAC_IDENTIFIER not in caveat:
                 return None
+            caveats.append(caveat[_MAC_IDENTIFIER])
         pos += 1
         if data[pos] != _MAC_SIGNATURE:
             return None
@@ -64,14 +67,26 @@ def _macaroon_location(data: bytes) -> bytes | None:
         return None
     if size != 32 or pos + size != len(data):
         return None
-    return header.get(_MAC_LOCATION)
+    return header, caveats
+
+
+def _pypi_macaroon(secret: str) -> tuple[dict[int, bytes], list[bytes]] | None:
+    if not secret.startswith("pypi-"):
+        return None
+    data = b64_decode(secret[5:], B64URL_SET)
+    parts = None if data is None else _macaroon(data)
+    return parts if parts is not None and parts[0].get(_MAC_LOCATION) in _PYPI_LOCATIONS else None
 
 
 def validate_pypi(secret: str) -> bool:
-    if not secret.startswith("pypi-"):
-        return False
-    data = b64_decode(secret[5:], B64URL_SET)
-    return data is not None and _macaroon_location(data) in _PYPI_LOCATIONS
+    return _pypi_macaroon(secret) is not None
+
+
+def pypi_caveats(secret: str) -> list[bytes] | None:
+    """The caveats of a PyPI API token (each a JSON document, not secret: the signature is),
+    or None when it is not a well-formed one."""
+    parts = _pypi_macaroon(secret)
+    return None if parts is None else parts[1]
 
 
 def _mac_field(kind: int, value: bytes) -> bytes:
