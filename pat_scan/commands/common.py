@@ -63,9 +63,9 @@ def finish(
     # needs its own --verify).
     verify = verify or VerifyOptions()
     if verify.requested or (session.config.verify and kind != "hook"):
-        from pat_scan.commands import verify_cmd
+        from pat_scan.verify.run import verify_findings
 
-        result.findings, verifications = verify_cmd.apply(verify, session.config, result.findings)
+        result.findings, verifications = verify_findings(verify, session.config, result.findings)
     # SARIF lists every active rule; other formats do without, so the hook stays lazy.
     rules = session.matcher.rules if options.format == "sarif" else ()
     code = emit(options, session.policy, result, kind, rules, verifications)

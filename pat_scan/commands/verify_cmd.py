@@ -18,9 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from pat_scan.config import Config
-    from pat_scan.findings import Finding
     from pat_scan.options import VerifyOptions
-    from pat_scan.verify.record import Verification
     from pat_scan.verify.report_source import Reread
 
 
@@ -106,16 +104,6 @@ def add_report_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def apply(
-    options: VerifyOptions, config: Config, findings: list[Finding]
-) -> tuple[list[Finding], dict[str, Verification]]:
-    """Verify the findings: (findings with raised severities, fingerprint -> record)."""
-    from pat_scan.verify import http, run, settings
-
-    http.require_httpx()  # a clear exit 2 naming the extra, even with nothing to verify
-    return run.verify(findings, settings.from_sources(options, config))
-
-
 def reread_report(args: argparse.Namespace) -> tuple[dict[str, Any], Config, list[Reread]]:
     """(the report, the configuration, its findings with their secrets read again)."""
     from pat_scan import config as config_files
@@ -147,9 +135,11 @@ def run(args: argparse.Namespace) -> int:
     from pat_scan.commands.common import emit, report_options
     from pat_scan.results import Policy, Result
     from pat_scan.verify import record
+    from pat_scan.verify.run import verify_findings
 
     document, config, reread = reread_report(args)
-    findings, verifications = apply(verify_options(args), config, [r.finding for r in reread])
+    found = [r.finding for r in reread]
+    findings, verifications = verify_findings(verify_options(args), config, found)
     for item in reread:
         if item.missing is not None:
             verifications[item.finding.fingerprint] = record.unknown(

@@ -16,6 +16,8 @@ from pat_scan.verify.record import Verification
 from pat_scan.verify.settings import Settings
 
 if TYPE_CHECKING:
+    from pat_scan.config import Config
+    from pat_scan.options import VerifyOptions
     from pat_scan.verify.http import Client
 
 
@@ -27,6 +29,18 @@ class Job(NamedTuple):
     secret: str
     rule_id: str
     partner: str | None = None
+
+
+def verify_findings(
+    options: VerifyOptions, config: Config, findings: Sequence[Finding]
+) -> tuple[list[Finding], dict[str, Verification]]:
+    """Verify the findings as the options and configuration say (see `verify`); without the
+    HTTP client installed, a usage error naming the extra, even with nothing to verify."""
+    from pat_scan.verify import http
+    from pat_scan.verify.settings import from_sources
+
+    http.require_httpx()
+    return verify(findings, from_sources(options, config))
 
 
 def verify(
