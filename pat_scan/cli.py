@@ -128,6 +128,12 @@ def output_options() -> argparse.ArgumentParser:
         action="store_true",
         help="fail when baseline entries no longer match anything",
     )
+    group.add_argument(
+        "--allow-unscanned",
+        action="store_true",
+        help="files that could not be checked (unreadable, partly checked) do not fail the run "
+        "(they still fail it with exit 3 by default)",
+    )
     return shared
 
 

@@ -68,6 +68,7 @@ class Finding(NamedTuple):
     # A finding re-read from the history store keeps its fingerprint but never its secret:
     # `stored` is that fingerprint, and `secret` then holds only the redacted preview.
     stored: str | None = None
+    why_low: str | None = None  # why the confidence is low, when it is
 
     @property
     def fingerprint(self) -> str:
@@ -103,17 +104,23 @@ def from_match(
     path: str,
     span: tuple[int, int] | None = None,
     note: str | None = None,
+    lines: Lines | None = None,
 ) -> Finding:
     """A finding at the match, or at `span` of `data` when the match was made in a decoded or
-    extracted view of it (then `note` says which)."""
+    extracted view of it (then `note` says which). `lines` locates offsets in `data`: one per
+    buffer keeps the cost of many findings linear."""
     start, end = span or (match.start, match.end)
-    line, column, line_start = locate(data, start)
+    lines = lines or Lines(data)
+    line, column, line_start = lines.locate(start)
+    newline = lines.newline
     # The end from the start: newlines are counted once, not twice from the top of the file.
-    end_line = line + data.count(b"\n", start, end)
-    end_line_start = data.rfind(b"\n", start, end) + 1 or line_start
-    end_column = _column(data, end_line_start, end)
-    line_end = data.find(b"\n", line_start)
-    line_text = data[line_start : len(data) if line_end == -1 else line_end]
+    end_line = line + data.count(newline, start, end)
+    end_line_start = data.rfind(newline, start, end) + 1 or line_start
+    end_column = (
+        column + _characters(data, start, end)
+        if end_line_start == line_start
+        else _characters(data, end_line_start, end) + 1
+    )
     return Finding(
         rule=match.rule,
         path=path,
@@ -123,19 +130,98 @@ def from_match(
         end_column=end_column,
         secret=match.secret,
         confidence=match.confidence,
-        line_text=line_text.decode("utf-8", "replace"),
+        line_text=lines.text_around(line_start, start, end),
         suppressed=match.suppressed,
         note=note,
+        why_low=match.why_low,
     )
+
+
+# A line longer than this keeps only the text around the secret and the line's end (where
+# comments and allow markers sit): one line of a minified file is not copied for each finding.
+MAX_LINE_TEXT = 4096
+_AROUND = 1024
+_CONTINUATION_BYTES = bytes(range(0x80, 0xC0))
+
+
+class Lines:
+    """Line numbers and character columns of byte offsets in one buffer, in one pass however
+    many findings it holds: an offset after the last one asked is counted on from it, an
+    earlier one is looked up in a newline index built once. A file with no LF but CRs (old Mac
+    files) has CR-terminated lines."""
+
+    __slots__ = (
+        "_column",
+        "_index",
+        "_line",
+        "_line_end",
+        "_line_start",
+        "_offset",
+        "data",
+        "newline",
+    )
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.newline = b"\r" if b"\n" not in data and b"\r" in data else b"\n"
+        self._offset = 0  # the last offset asked for, and where it is
+        self._line = 1
+        self._line_start = 0
+        self._column = 1
+        self._line_end = -1  # where the line of `_offset` ends, once looked for
+        self._index: list[int] | None = None
+
+    def locate(self, offset: int) -> tuple[int, int, int]:
+        """(1-based line, 1-based character column, byte offset of the line start)."""
+        data, newline = self.data, self.newline
+        if offset < self._offset:
+            return self._look_up(offset)
+        last_newline = data.rfind(newline, self._offset, offset)
+        if last_newline == -1:  # the same line as the last offset asked for
+            self._column += _characters(data, self._offset, offset)
+        else:
+            self._line += data.count(newline, self._offset, offset)
+            self._line_start = last_newline + 1
+            self._column = _characters(data, self._line_start, offset) + 1
+            self._line_end = -1
+        self._offset = offset
+        return self._line, self._column, self._line_start
+
+    def _look_up(self, offset: int) -> tuple[int, int, int]:
+        from bisect import bisect_left
+
+        if self._index is None:
+            import re
+
+            self._index = [m.start() for m in re.finditer(re.escape(self.newline), self.data)]
+        before = bisect_left(self._index, offset)
+        line_start = self._index[before - 1] + 1 if before else 0
+        return before + 1, _characters(self.data, line_start, offset) + 1, line_start
+
+    def text_around(self, line_start: int, start: int, end: int) -> str:
+        """The text of the line that starts at `line_start` (bounded around start..end)."""
+        data = self.data
+        if line_start == self._line_start and self._line_end != -1:
+            line_end = self._line_end
+        else:
+            found = data.find(self.newline, start)
+            line_end = len(data) if found == -1 else found
+            if line_start == self._line_start:
+                self._line_end = line_end
+        if line_end - line_start <= MAX_LINE_TEXT:
+            text = data[line_start:line_end]
+        else:
+            around = data[max(line_start, start - _AROUND) : min(line_end, end + _AROUND)]
+            tail = data[max(line_end - _AROUND, end + _AROUND) : line_end]
+            text = around + b" \xe2\x80\xa6 " + tail if tail else around
+        return text.decode("utf-8", "replace")
 
 
 def locate(data: bytes, offset: int) -> tuple[int, int, int]:
     """(1-based line, 1-based character column, byte offset of the line start) of `offset`."""
-    line_start = data.rfind(b"\n", 0, offset) + 1
-    line = data.count(b"\n", 0, offset) + 1
-    return line, _column(data, line_start, offset), line_start
+    return Lines(data).locate(offset)
 
 
-def _column(data: bytes, line_start: int, offset: int) -> int:
-    """The 1-based character column of `offset` in the line starting at byte `line_start`."""
-    return len(data[line_start:offset].decode("utf-8", "replace")) + 1
+def _characters(data: bytes, start: int, end: int) -> int:
+    """Characters in data[start:end] (UTF-8: every byte but a continuation byte starts one)."""
+    return len(data[start:end].translate(None, _CONTINUATION_BYTES))

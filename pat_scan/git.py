@@ -296,6 +296,19 @@ def iter_blobs(
         reader.close()
 
 
+def blob_pieces(root: Path, oid: str, size: int) -> Iterator[bytes]:
+    """The content of blob `oid`, `size` bytes at a time, from `git cat-file blob` (a blob too
+    large to hold at once); a failure of git raises GitError."""
+    args = ("cat-file", "blob", oid)
+    process = _popen(args, root, stdin=False)
+    assert process.stdout is not None
+    try:
+        yield from iter(lambda: process.stdout.read(size) if process.stdout else b"", b"")
+        _finish(process, args)
+    finally:
+        _stop(process)
+
+
 class BlobReader:
     """One `git cat-file --batch` process, asked for objects a batch at a time: git starts once
     and the delta bases it has unpacked stay warm from one batch to the next."""

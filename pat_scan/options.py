@@ -27,6 +27,7 @@ class ReportOptions(NamedTuple):
     color: str = "auto"  # auto | always | never
     baseline: str | None = None  # None: the configuration's, else the default file if present
     fail_on_stale_baseline: bool = False
+    allow_unscanned: bool = False  # files that could not be checked do not fail the run
 
 
 class HookOptions(NamedTuple):

@@ -5,17 +5,17 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from pat_scan import parallel, suppress
 from pat_scan.config import Config
-from pat_scan.content import scan_bytes
-from pat_scan.content.text import classify
+from pat_scan.content import scan_content
 from pat_scan.engine import Matcher
-from pat_scan.findings import Commit, InCommit
+from pat_scan.findings import Commit, Finding, InCommit
 from pat_scan.options import HookOptions
-from pat_scan.results import Result
+from pat_scan.results import UNSCANNED, Result, partly_checked
 from pat_scan.session import Session
 from pat_scan.sources import Blob
 from pat_scan.sources.diff import FileChange
@@ -143,23 +143,47 @@ def _unsuppressed(
     entries: Iterable[tuple[Blob, FileChange | None]], matcher: Matcher | None
 ) -> Result:
     result = Result()
+    stats = result.stats
     for blob, change in entries:
-        reason = blob.skipped or classify(blob.data)
-        if reason:
-            result.stats.skipped[reason] += 1
+        if blob.skipped:
+            stats.skipped[blob.skipped] += 1
+            if blob.skipped in UNSCANNED:
+                stats.unscanned[blob.path] = blob.skipped
             continue
         assert matcher is not None, "a blob to scan needs an engine"
-        result.stats.files += 1
-        result.stats.bytes += len(blob.data)
+        unchecked: Counter[str] = Counter()
+        try:
+            scanned = scan_content(matcher, blob.data, blob.pieces, blob.path, unchecked)
+        except OSError:  # a large file that could not be read to its end
+            stats.skipped["unreadable"] += 1
+            stats.unscanned[blob.path] = "unreadable"
+            continue
+        if scanned is None:
+            stats.skipped["binary"] += 1
+            continue
+        found, size = scanned
+        stats.files += 1
+        stats.bytes += size
+        if unchecked:
+            stats.unscanned[blob.path] = partly_checked(unchecked)
         result.paths.append(blob.path)
-        for finding in scan_bytes(matcher, blob.data, blob.path):
-            if change is None:
-                result.findings.append(finding)
-            elif change.touches(finding.line, finding.end_line):
-                if change.commit:
-                    finding = finding._replace(origin=InCommit(Commit(change.commit)))
-                result.findings.append(finding)
+        result.findings += found if change is None else _added(found, change, blob, matcher)
     return result
+
+
+def _added(found: list[Finding], change: FileChange, blob: Blob, matcher: Matcher) -> list[Finding]:
+    """The findings a change adds: on the lines it added, or for a change git diffs as binary
+    (it has no lines), those the content it replaced did not hold."""
+    if change.binary:
+        before = blob.before and scan_content(matcher, blob.before, None, blob.path)
+        known = {f.fingerprint for f in before[0]} if before else set()
+        added = [f for f in found if f.fingerprint not in known]
+    else:
+        added = [f for f in found if change.touches(f.line, f.end_line)]
+    if change.commit:
+        origin = InCommit(Commit(change.commit))
+        added = [f._replace(origin=origin) for f in added]
+    return added
 
 
 def _suppress(result: Result, config: Config) -> Result:

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, TextIO
 
-from pat_scan.errors import EXIT_CLEAN, EXIT_FINDINGS, UsageError
+from pat_scan.errors import EXIT_CLEAN, EXIT_FINDINGS, EXIT_INTERNAL, UsageError
 from pat_scan.options import ReportOptions, RuleOptions, VerifyOptions
 from pat_scan.results import Policy, Result
 from pat_scan.rules import Rule
@@ -36,6 +36,7 @@ def report_options(args: argparse.Namespace) -> ReportOptions:
         color=getattr(args, "color", "auto"),
         baseline=getattr(args, "baseline", None),
         fail_on_stale_baseline=getattr(args, "fail_on_stale_baseline", False),
+        allow_unscanned=getattr(args, "allow_unscanned", False),
     )
 
 
@@ -76,7 +77,35 @@ def finish(
             file=sys.stderr,
         )
         code = EXIT_FINDINGS
+    if result.stats.unscanned and not options.allow_unscanned:
+        _unscanned(result.stats.unscanned, kind)
+        code = EXIT_INTERNAL
     return code
+
+
+# Files listed by name when some could not be checked; the count says how many more.
+_LISTED = 10
+
+
+def _unscanned(unscanned: dict[str, str], kind: str) -> None:
+    """Say which files could not be checked and how to let them through (the run fails)."""
+    from pat_scan.reporters.text import shown
+
+    what = {"hook": "the commit or push is stopped", "history": "the scan is incomplete"}
+    print(
+        f"pat-scan: error: {len(unscanned)} file(s) could not be checked, so "
+        f"{what.get(kind, 'the scan is incomplete')}:",
+        file=sys.stderr,
+    )
+    for path, why in sorted(unscanned.items())[:_LISTED]:
+        print(f"  {shown(path)}: {why}", file=sys.stderr)
+    if len(unscanned) > _LISTED:
+        print(f"  ... and {len(unscanned) - _LISTED} more", file=sys.stderr)
+    print(
+        "Make them readable and run again; if a file never holds secrets, exclude it in the "
+        "configuration (exclude: [PATH]), or pass --allow-unscanned to accept this once.",
+        file=sys.stderr,
+    )
 
 
 def emit(

@@ -1,43 +1,123 @@
 """What is in one file's bytes: findings in its text as it is, in its encoded parts (base64,
-percent-encoding) and, for notebooks, in its cells. Sources and orchestration both call this."""
+percent-encoding) and, for notebooks, in its cells. Sources and orchestration both call this.
+
+Every part is linear in the file: the decoded parts are scanned joined, once, however many
+there are, and each finding is located in one pass over the file."""
 
 from __future__ import annotations
 
+import itertools
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+
 from pat_scan import findings
-from pat_scan.content import decode
-from pat_scan.engine import Matcher
-from pat_scan.findings import Finding
+from pat_scan.content import decode, text
+from pat_scan.engine import Match, Matcher
+from pat_scan.findings import Finding, Lines
+from pat_scan.rules import MAX_MATCH_WIDTH
+
+# Between decoded parts scanned joined: a line break, which ends a match as the end of a part
+# would (a match that runs on into the next part is one of neither, and is dropped).
+_SEPARATOR = b"\n"
 
 
-def scan_bytes(matcher: Matcher, data: bytes, path: str) -> list[Finding]:
-    """Findings in the file as it is, in its encoded parts, and for notebooks in their cells."""
+def scan_content(
+    matcher: Matcher,
+    data: bytes,
+    pieces: Callable[[], Iterator[bytes]] | None,
+    path: str,
+    unchecked: Counter[str] | None = None,
+) -> tuple[list[Finding], int] | None:
+    """(findings, bytes read) in a file's content, held whole (`data`) or read in `pieces`;
+    None when it is binary. Text in any encoding is scanned as UTF-8."""
+    if pieces is None:
+        utf8 = text.scannable(data)
+        return None if utf8 is None else (scan_bytes(matcher, utf8, path, unchecked), len(data))
+    stream = pieces()
+    first = next(stream, b"")
+    name = text.encoding(first)
+    if name == "binary":
+        return None
+    size = [0]
+
+    def counted(parts: Iterable[bytes]) -> Iterator[bytes]:
+        for part in parts:
+            size[0] += len(part)
+            yield part
+
+    read = text.utf8_pieces(counted(itertools.chain([first], stream)), name)
+    return scan_stream(matcher, read, path, unchecked), size[0]
+
+
+def scan_bytes(
+    matcher: Matcher, data: bytes, path: str, unchecked: Counter[str] | None = None
+) -> list[Finding]:
+    """Findings in the file as it is, in its encoded parts, and for notebooks in their cells.
+    What a rule could not check (a file made of its keywords) is counted in `unchecked`."""
     if path.endswith(".ipynb"):
-        found = _scan_notebook(matcher, data, path)
+        found = _scan_notebook(matcher, data, path, unchecked)
         if found is not None:
             return found
-    matches = matcher.scan(data, path)
-    decoded: list[Finding] = []
-    covered: list[tuple[int, int]] = []  # encoded runs that held findings of their own
-    for segment in decode.segments(data):
-        span = (segment.start, segment.end)
-        inside = [
-            findings.from_match(m, data, path, span, segment.encoding)
-            for m in matcher.scan(segment.decoded, path)
-        ]
-        if inside:
-            decoded.extend(inside)
-            covered.append(span)
+    lines = Lines(data)
+    matches = matcher.scan(data, path, unchecked=unchecked)
+    decoded, covered = _scan_decoded(matcher, data, path, lines, unchecked)
     # What the decoded text names (a provider's token, checked) says more than a rule that
     # flags the encoded blob as a whole (a Kubernetes Secret's data value): one secret, once.
+    inside = _Covered(covered)
     plain = [
-        findings.from_match(m, data, path)
-        for m in matches
-        if not any(start <= m.start and m.end <= end for start, end in covered)
+        findings.from_match(m, data, path, lines=lines) for m in matches if not inside.contains(m)
     ]
     return plain + decoded
 
 
-def _scan_notebook(matcher: Matcher, data: bytes, path: str) -> list[Finding] | None:
+def _scan_decoded(
+    matcher: Matcher, data: bytes, path: str, lines: Lines, unchecked: Counter[str] | None
+) -> tuple[list[Finding], list[tuple[int, int]]]:
+    """(findings in the decoded parts, placed on the encoded text; the parts that held some)."""
+    segments = list(decode.segments(data))
+    if not segments:
+        return [], []
+    starts: list[int] = []  # where each part begins in the joined text
+    position = 0
+    for segment in segments:
+        starts.append(position)
+        position += len(segment.decoded) + len(_SEPARATOR)
+    joined = _SEPARATOR.join(segment.decoded for segment in segments)
+    found: list[Finding] = []
+    covered: set[int] = set()
+    for match in matcher.scan(joined, path, unchecked=unchecked):
+        index = bisect_right(starts, match.start) - 1
+        segment = segments[index]
+        if match.end > starts[index] + len(segment.decoded):
+            continue
+        span = (segment.start, segment.end)
+        found.append(findings.from_match(match, data, path, span, segment.encoding, lines))
+        covered.add(index)
+    return found, [(segments[i].start, segments[i].end) for i in covered]
+
+
+class _Covered:
+    """Spans of the file (encoded parts that held findings), asked whether one contains a
+    match: of those that start at or before it, the one that reaches furthest."""
+
+    def __init__(self, spans: Sequence[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self._starts = [start for start, _ in ordered]
+        self._reach: list[int] = []
+        furthest = -1
+        for _, end in ordered:
+            furthest = max(furthest, end)
+            self._reach.append(furthest)
+
+    def contains(self, match: Match) -> bool:
+        last = bisect_right(self._starts, match.start) - 1
+        return last >= 0 and self._reach[last] >= match.end
+
+
+def _scan_notebook(
+    matcher: Matcher, data: bytes, path: str, unchecked: Counter[str] | None
+) -> list[Finding] | None:
     from pat_scan.content import notebooks
 
     views = notebooks.views(data)
@@ -45,10 +125,61 @@ def _scan_notebook(matcher: Matcher, data: bytes, path: str) -> list[Finding] | 
         return None
     found: list[Finding] = []
     cursor = 0
+    lines = Lines(data)
     for view in views:
-        for match in matcher.scan(view.text, path):
+        view_lines = Lines(view.text)
+        for match in matcher.scan(view.text, path, unchecked=unchecked):
             span = notebooks.place(data, match.secret, cursor)
             cursor = max(cursor, span[0])
-            line, _, _ = findings.locate(view.text, match.start)
-            found.append(findings.from_match(match, data, path, span, f"{view.label}, line {line}"))
+            line, _, _ = view_lines.locate(match.start)
+            note = f"{view.label}, line {line}"
+            found.append(findings.from_match(match, data, path, span, note, lines))
     return found
+
+
+# What two pieces of a streamed file share: more than the widest match, so a match that crosses
+# from one piece into the next is found whole, in the piece where it starts.
+OVERLAP = 2 * MAX_MATCH_WIDTH
+
+
+def scan_stream(
+    matcher: Matcher, pieces: Iterable[bytes], path: str, unchecked: Counter[str] | None = None
+) -> list[Finding]:
+    """Findings in text read piece by piece (content larger than the size limit, which then
+    bounds memory instead of leaving the file unscanned). Each piece is scanned after the last
+    OVERLAP bytes of the one before; a finding is kept by the piece it starts in, with its line
+    and column in the whole text."""
+    found: list[Finding] = []
+    carry = b""
+    lines_before = 0  # lines wholly before the buffer
+    columns_before = 0  # characters of the buffer's first line that lie before the buffer
+    pending = iter(pieces)
+    piece = next(pending, None)
+    while piece is not None:
+        buffer = carry + piece
+        piece = next(pending, None)
+        keep = len(buffer) if piece is None else max(0, len(buffer) - OVERLAP)
+        lines = Lines(buffer)
+        boundary = lines.locate(keep)[:2]
+        for finding in scan_bytes(matcher, buffer, path, unchecked):
+            if piece is None or (finding.line, finding.column) < boundary:
+                found.append(_shifted(finding, lines_before, columns_before))
+        newlines = buffer.count(b"\n", 0, keep)
+        if newlines:
+            line_start = buffer.rfind(b"\n", 0, keep) + 1
+            columns_before = len(buffer[line_start:keep].decode("utf-8", "replace"))
+        else:
+            columns_before += len(buffer[:keep].decode("utf-8", "replace"))
+        lines_before += newlines
+        carry = buffer[keep:]
+    return found
+
+
+def _shifted(finding: Finding, lines: int, columns: int) -> Finding:
+    """A finding of a buffer that starts `lines` lines and `columns` characters into the text."""
+    return finding._replace(
+        line=finding.line + lines,
+        column=finding.column + (columns if finding.line == 1 else 0),
+        end_line=finding.end_line + lines,
+        end_column=finding.end_column + (columns if finding.end_line == 1 else 0),
+    )

@@ -3,8 +3,9 @@
 A credential stored base64-encoded (a Kubernetes Secret's `data`, a docker `auths` entry, a
 config value) or percent-encoded (a password in a URL) does not match any rule as it is. Each
 candidate is decoded once, kept only if the result is text, and scanned by the same rules; a
-finding is placed on the encoded text. Bounded: runs up to 64 KiB, at most 1,000 candidates and
-as many decoded bytes as the file holds.
+finding is placed on the encoded text. Nothing is capped: each base64 run and each line is
+decoded at most once, so the decoded text is never more than the file (a percent-encoded line
+that holds base64 runs counts twice).
 """
 
 from __future__ import annotations
@@ -17,8 +18,6 @@ from typing import NamedTuple
 # 40 characters decode to 30 bytes: a provider token, or a short one with its name. Shorter
 # runs in code are mostly identifiers; counting them doubles the work for nothing.
 MIN_BASE64 = 40
-MAX_SEGMENT = 64 * 1024
-MAX_SEGMENTS = 1000
 _BASE64_CHARS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_="
 # Base64 characters become 'A', everything else a space: runs are then found with bytes.find,
 # which skips through text far faster than a regex can.
@@ -38,15 +37,6 @@ class Segment(NamedTuple):
 
 
 def segments(data: bytes) -> Iterator[Segment]:
-    budget = len(data)
-    for count, segment in enumerate(_all(data), 1):
-        budget -= len(segment.decoded)
-        if budget < 0 or count > MAX_SEGMENTS:
-            return
-        yield segment
-
-
-def _all(data: bytes) -> Iterator[Segment]:
     yield from _base64_runs(data)
     if b"%" in data:
         yield from _percent_lines(data)
@@ -59,7 +49,7 @@ def _base64_runs(data: bytes) -> Iterator[Segment]:
         end = shape.find(b" ", start)
         end = len(data) if end == -1 else end
         run = data[start:end]
-        if len(run) <= MAX_SEGMENT and _mixed(run):
+        if _mixed(run):
             decoded = _base64_text(run)
             if decoded is not None:
                 yield Segment(start, end, decoded, "base64")
@@ -101,11 +91,9 @@ def _percent_lines(data: bytes) -> Iterator[Segment]:
         if position < decided:
             continue
         if position < end:  # a second escape on this line
-            line = data[start:end]
-            if len(line) <= MAX_SEGMENT:
-                decoded = unquote_to_bytes(line)
-                if _is_text(decoded):
-                    yield Segment(start, end, decoded, "percent-encoded")
+            decoded = unquote_to_bytes(data[start:end])
+            if _is_text(decoded):
+                yield Segment(start, end, decoded, "percent-encoded")
             decided = end
             continue
         start = data.rfind(b"\n", 0, position) + 1

@@ -33,23 +33,38 @@ class HyperscanPrefilter:
         limited = frozenset(i for i, rule in enumerate(rules) if rule.paths)
         general = frozenset(range(len(rules))) - limited
         # Pattern ids are rule indexes; rules in `_by_keywords` are there as their keywords.
-        key = rule_packs.fingerprint(rules)
-        self._general, by_keywords = _cached_database(rules, general, f"{key}-general")
-        self._limited, limited_by_keywords = _cached_database(rules, limited, f"{key}-limited")
+        self._key = rule_packs.fingerprint(rules)
+        self._parts = {"general": general, "limited": limited}
+        self._general, by_keywords = _cached_database(rules, general, f"{self._key}-general")
+        self._limited, limited_by_keywords = _cached_database(
+            rules, limited, f"{self._key}-limited"
+        )
         self._by_keywords = by_keywords | limited_by_keywords
         self._limited_globs = tuple(glob for i in sorted(limited) for glob in rules[i].paths)
+        # The same expressions reporting each match once, built on first need (a dense file).
+        self._single: dict[str, hyperscan.Database | None] | None = None
 
     def regions(self, data: bytes, path: str = "") -> Regions:
         found: Regions = {}
         if not data:
             return found
         ends: list[tuple[int, int]] = []
+        # One report costs a Python call; a file packed with keywords would make millions (a
+        # loose prefilter expression reports at almost every byte of 'password=password=...').
+        # Past this many the scan stops, and `_present` says which rules occur at all.
+        limit = DENSE_REPORTS + len(data) // 256
 
-        def on_match(pattern_id: int, start: int, end: int, flags: int, context: object) -> None:
+        def on_match(pattern_id: int, start: int, end: int, flags: int, context: object) -> bool:
             ends.append((pattern_id, end))
+            return len(ends) > limit
 
         for database in self._databases(path):
-            database.scan(data, match_event_handler=on_match)
+            try:
+                database.scan(data, match_event_handler=on_match)
+            except hyperscan.error:
+                if len(ends) <= limit:
+                    raise
+                return self._present(data, path)
         for index, end in ends:
             width = self._rules[index].max_width
             after = width if index in self._by_keywords else 0
@@ -57,11 +72,34 @@ class HyperscanPrefilter:
             found.setdefault(index, []).append((max(0, end - width - 1), end + after))
         return found
 
+    def _present(self, data: bytes, path: str) -> Regions:
+        """The whole buffer for each rule that occurs in it, from databases that report each
+        expression once (the matcher then looks for the rules' keywords itself)."""
+        if self._single is None:
+            self._single = {
+                name: _cached_single(
+                    self._rules, selected, self._by_keywords, f"{self._key}-{name}"
+                )
+                for name, selected in self._parts.items()
+            }
+        present: set[int] = set()
+
+        def on_match(pattern_id: int, start: int, end: int, flags: int, context: object) -> None:
+            present.add(pattern_id)
+
+        for name, database in self._single.items():
+            if database is not None and (name == "general" or self._limited_applies(path)):
+                database.scan(data, match_event_handler=on_match)
+        return {index: [(0, len(data))] for index in present}
+
     def _databases(self, path: str) -> list[hyperscan.Database]:
         databases = [self._general] if self._general is not None else []
-        if self._limited is not None and rule_packs.path_matches(self._limited_globs, path):
+        if self._limited is not None and self._limited_applies(path):
             databases.append(self._limited)
         return databases
+
+    def _limited_applies(self, path: str) -> bool:
+        return rule_packs.path_matches(self._limited_globs, path)
 
 
 def _cached_database(
@@ -87,6 +125,28 @@ def _cached_database(
     listed = ",".join(str(i) for i in sorted(by_keywords)).encode()
     cache.write_bytes(name, listed + b"\n" + hyperscan.dumpb(database))
     return database, by_keywords
+
+
+def _cached_single(
+    rules: Sequence[Rule], selected: frozenset[int], by_keywords: set[int], key: str
+) -> hyperscan.Database | None:
+    """The expressions of the `selected` rules' database (as its build chose them), each
+    reporting at most once a scan, from the cache when it can."""
+    if not any(rules[i].keywords for i in selected):
+        return None
+    version = getattr(hyperscan, "__version__", "0")
+    name = f"hs-{key}-single-{version}-{_EXPRESSION_FORMAT}.db"
+    blob = cache.read_bytes(name)
+    if blob is not None:
+        try:
+            loaded = hyperscan.loadb(blob, hyperscan.HS_MODE_BLOCK)
+            loaded.scratch = hyperscan.Scratch(loaded)
+            return loaded
+        except (hyperscan.error, ValueError):
+            pass  # stale or corrupt: rebuild below
+    database = _build(rules, selected, by_keywords & selected, hyperscan.HS_FLAG_SINGLEMATCH)
+    cache.write_bytes(name, hyperscan.dumpb(database))
+    return database
 
 
 def _compile(
@@ -217,9 +277,10 @@ def _calibration_text() -> bytes:
 
 
 def _build(
-    rules: Sequence[Rule], selected: frozenset[int], by_keywords: set[int]
+    rules: Sequence[Rule], selected: frozenset[int], by_keywords: set[int], extra: int = 0
 ) -> hyperscan.Database:
     expressions, ids, flags = _patterns(rules, selected, by_keywords)
+    flags = [flag | extra for flag in flags]
     database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
     database.compile(expressions=expressions, ids=ids, elements=len(expressions), flags=flags)
     return database
@@ -247,6 +308,8 @@ def _patterns(
     return expressions, ids, flags
 
 
+# Reports in one buffer past which it counts as dense (plus one per 256 bytes of it).
+DENSE_REPORTS = 10_000
 # Bump when `_expressions` or the flags change: the cached database is keyed by it.
 _EXPRESSION_FORMAT = 12
 _WIDEST_COMPILED = 2100

@@ -48,17 +48,32 @@ class KeywordPrefilter:
     def regions(self, data: bytes, path: str = "") -> Regions:
         found: Regions = {}
         lowered = data.lower()
+        # A rule with more keyword hits than this in one buffer gets the whole buffer (the
+        # matcher then looks for its keywords itself, up to its own limit): the regions of a
+        # file packed with keywords must not outgrow the file.
+        limit = DENSE_HITS + len(data) // 256
+        dense: set[int] = set()
         for pattern in self._patterns:
             search = pattern.search
             hit = search(lowered)
             while hit is not None:
                 start = hit.start()
                 for index, length in self._at[hit.group()]:
+                    if index in dense:
+                        continue
                     width = self._widths[index]
-                    region = (max(0, start - width), start + length + width)
-                    found.setdefault(index, []).append(region)
+                    regions = found.setdefault(index, [])
+                    regions.append((max(0, start - width), start + length + width))
+                    if len(regions) > limit:
+                        dense.add(index)
                 hit = search(lowered, start + 1)  # keywords may overlap
+        for index in dense:
+            found[index] = [(0, len(data))]
         return found
+
+
+# Hits of one rule in one buffer past which it counts as dense (plus one per 256 bytes of it).
+DENSE_HITS = 10_000
 
 
 def _insert(trie: _Node, keyword: bytes) -> None:

@@ -8,6 +8,7 @@ each proposes every line a match touches.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from typing import Any, NamedTuple
 
@@ -24,6 +25,7 @@ class Match(NamedTuple):
     secret: str
     confidence: str  # high | medium | low
     suppressed: str | None = None  # why the engine dropped it ('placeholder', ...), or None
+    why_low: str | None = None  # why the confidence is low, when it is
 
     def __repr__(self) -> str:  # never the secret, not even in a traceback
         return f"Match({self.rule.id!r}, {self.start}, {self.end}, {self.confidence!r})"
@@ -37,11 +39,19 @@ class Matcher:
         self._compiled: dict[int, Any] = {}
         self._whole_file_rules = [i for i, rule in enumerate(rules) if not rule.keywords]
 
-    def scan(self, data: bytes, path: str = "", *, every: bool = False) -> list[Match]:
+    def scan(
+        self,
+        data: bytes,
+        path: str = "",
+        *,
+        every: bool = False,
+        unchecked: Counter[str] | None = None,
+    ) -> list[Match]:
         """Matches in `data`, scanned as the file `path` (rules with `paths` need a match).
 
         Overlapping generic matches are resolved to one per secret, unless `every` (checking a
-        rule's own examples asks whether it matches, not whether it wins)."""
+        rule's own examples asks whether it matches, not whether it wins). Places a rule could
+        not check (beyond MAX_CANDIDATES) are counted in `unchecked`, by rule id."""
         illustrative = placeholders.example_location(path)
         matches: list[Match] = []
         proposed = self._prefilter.regions(data, path)
@@ -53,11 +63,15 @@ class Matcher:
             if not rule.applies_to(path):
                 continue
             pattern = self._pattern(index)
-            for start, end in _line_windows(data, regions):
-                for found in pattern.finditer(data, start, end):
-                    match = _gate(rule, found, data, illustrative)
-                    if match is not None:
-                        matches.append(match)
+            candidates = _Candidates(data, rule)
+            for window in _line_windows(data, regions):
+                for start, end in candidates.spans(window):
+                    for found in pattern.finditer(data, start, end):
+                        match = _gate(rule, found, data, illustrative)
+                        if match is not None:
+                            matches.append(match)
+            if candidates.unchecked and unchecked is not None:
+                unchecked[rule.id] += candidates.unchecked
         matches.sort(key=lambda m: (m.start, m.end, m.rule.id))
         return matches if every else _without_generic_overlaps(matches)
 
@@ -137,18 +151,86 @@ def _rank(match: Match) -> int:
     return 1 if match.rule.paths else 0
 
 
+# A window longer than this (a minified file's line, or hits on line after line) is confirmed
+# around each occurrence of the rule's keywords rather than from end to end: a match holds a
+# keyword and is at most the rule's width long, so this finds the same matches where the regex
+# could match at all.
+LONG_WINDOW = 16 * 1024
+# The keyword occurrences one rule confirms in one file, at most. A file made of keywords
+# ('password=password=...', a key header repeated) must not cost a regex attempt for each of
+# millions of them: what is left is counted and reported (the hook fails closed), never dropped
+# in silence. Files of real code stay far below it.
+MAX_CANDIDATES = 20_000
+
+
+class _Candidates:
+    """Where one rule's regex runs in one buffer: short windows whole; long ones around the
+    rule's keywords, up to MAX_CANDIDATES occurrences in all, the rest counted."""
+
+    __slots__ = ("data", "left", "rule", "unchecked")
+
+    def __init__(self, data: bytes, rule: Rule) -> None:
+        self.data = data
+        self.rule = rule
+        self.left = MAX_CANDIDATES
+        self.unchecked = 0
+
+    def spans(self, window: tuple[int, int]) -> list[tuple[int, int]]:
+        start, end = window
+        if end - start <= LONG_WINDOW or not self.rule.keywords:
+            return [window]
+        lowered = self.data[start:end].lower()
+        width = self.rule.max_width
+        places: list[tuple[int, int]] = []
+        for keyword in map(str.encode, self.rule.keywords):
+            found = lowered.find(keyword)
+            while found != -1:
+                if len(places) == self.left:
+                    self.unchecked += lowered.count(keyword, found)
+                    break
+                places.append((found, found + len(keyword)))
+                found = lowered.find(keyword, found + 1)
+        self.left -= len(places)
+        spans: list[tuple[int, int]] = []
+        for first, last in sorted(places):
+            span = (max(start, start + first - width), min(end, start + last + width))
+            if spans and span[0] <= spans[-1][1]:
+                spans[-1] = (spans[-1][0], max(spans[-1][1], span[1]))
+            else:
+                spans.append(span)
+        return spans
+
+
 def _line_windows(data: bytes, regions: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Regions widened to line boundaries, sorted and merged."""
+    """Regions widened to whole lines, sorted and merged (a window ends after its last
+    newline). Linear in the data however many regions there are: each search for a line's
+    start stops at the end of the window before it, and a region inside the current window
+    needs no search at all (a megabyte-long line of hits once cost a search per hit)."""
     windows: list[tuple[int, int]] = []
+    window_start = window_end = 0
     for start, end in sorted(regions):
-        line_start = data.rfind(b"\n", 0, start) + 1
-        line_end = data.find(b"\n", min(end, len(data)))
-        line_end = len(data) if line_end == -1 else line_end + 1
-        if windows and line_start <= windows[-1][1]:
-            windows[-1] = (windows[-1][0], max(windows[-1][1], line_end))
+        end = min(end, len(data))
+        if windows and start < window_end:
+            if end >= window_end:  # the line holding `end` (as before) is one more
+                window_end = _after_line(data, end)
+                windows[-1] = (window_start, window_end)
+            continue
+        found = data.rfind(b"\n", window_end, start)
+        line_start = found + 1 if found != -1 else window_end
+        line_end = _after_line(data, end)
+        if windows and line_start <= window_end:  # the next line: one window
+            window_end = max(window_end, line_end)
+            windows[-1] = (window_start, window_end)
         else:
-            windows.append((line_start, line_end))
+            window_start, window_end = line_start, line_end
+            windows.append((window_start, window_end))
     return windows
+
+
+def _after_line(data: bytes, offset: int) -> int:
+    """Where the line holding `offset` ends, past its newline (or the end of the data)."""
+    found = data.find(b"\n", offset)
+    return len(data) if found == -1 else found + 1
 
 
 def _gate(rule: Rule, found: Any, data: bytes, illustrative: bool = False) -> Match | None:
@@ -163,6 +245,7 @@ def _gate(rule: Rule, found: Any, data: bytes, illustrative: bool = False) -> Ma
     if rule.entropy is not None and shannon(secret) < rule.entropy:
         return None
     confidence = "medium"
+    why_low: str | None = None
     checksummed = False
     if rule.validator is not None:
         from pat_scan.validators import CHECKS
@@ -174,13 +257,13 @@ def _gate(rule: Rule, found: Any, data: bytes, illustrative: bool = False) -> Ma
         elif rule.invalid == "drop":
             return None
         else:
-            confidence = "low"
-    if illustrative and not checksummed:
-        confidence = "low"
+            confidence, why_low = "low", "its checksum or structure fails: a fake or test value"
+    if illustrative and not checksummed and why_low is None:
+        confidence, why_low = "low", "in a documentation or example file"
     reason = placeholders.reason(secret, validated=checksummed)
     if reason is None and rule.allow:
         import regex
 
         if any(regex.search(p, secret) for p in rule.allow):
             reason = "rule allow"
-    return Match(rule, start, end, secret, confidence, reason)
+    return Match(rule, start, end, secret, confidence, reason, why_low)

@@ -173,7 +173,7 @@ class _Pipeline:
 
     def _collect(self, chunk: Chunk) -> None:
         """Take in what a chunk found (its findings carry their blob's path)."""
-        self.stats.add(chunk.files, chunk.bytes_scanned, chunk.skipped)
+        self.stats.add(chunk.files, chunk.bytes_scanned, chunk.skipped, chunk.unscanned)
         for oid, found in chunk.found:
             self.blob_findings[oid] = self._judged(oid, found)
         if self.store is not None:

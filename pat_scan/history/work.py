@@ -5,15 +5,17 @@ and counts travel back."""
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections import Counter
 from collections.abc import Sequence
+from pathlib import Path
 from typing import NamedTuple
 
-from pat_scan import parallel
-from pat_scan.content import scan_bytes
-from pat_scan.content.text import classify
+from pat_scan import git, parallel
+from pat_scan.content import scan_bytes, scan_content
 from pat_scan.engine import Matcher
 from pat_scan.findings import MESSAGE_PATH, Finding
+from pat_scan.results import partly_checked
 from pat_scan.sources import history
 from pat_scan.sources.history import Commit
 
@@ -26,6 +28,7 @@ class Chunk(NamedTuple):
     files: int  # blobs scanned
     bytes_scanned: int
     skipped: dict[str, int]
+    unscanned: dict[str, str]  # a blob's path -> why one version of it was not wholly checked
     found: list[tuple[str, list[Finding]]]  # (blob id, its findings at the blob's path)
     scanned: list[tuple[str, str | None]]  # (blob id, why skipped or None): for the store
 
@@ -44,6 +47,7 @@ class ChunkTask:
         matcher = parallel.matcher()
         objects = bytes_read = files = bytes_scanned = 0
         skipped: Counter[str] = Counter()
+        unscanned: dict[str, str] = {}
         found: list[tuple[str, list[Finding]]] = []
         scanned: list[tuple[str, str | None]] = []
         contents = history.read_blobs(self.root, [oid for oid, _ in work], self.max_size)
@@ -53,17 +57,26 @@ class ChunkTask:
                     continue
                 objects += 1
                 bytes_read += size
-                reason = "too large" if data is None else classify(data)
-                scanned.append((oid, reason))
-                if reason is not None or data is None:
-                    skipped[reason or "too large"] += 1
+                unchecked: Counter[str] = Counter()
+                pieces = None
+                if data is None:  # larger than the limit: read again in pieces
+                    pieces = functools.partial(git.blob_pieces, Path(self.root), oid, self.max_size)
+                result = scan_content(matcher, data or b"", pieces, path, unchecked)
+                if result is None:
+                    skipped["binary"] += 1
+                    scanned.append((oid, "binary"))
                     continue
+                hits, _ = result
+                scanned.append((oid, None))
                 files += 1
                 bytes_scanned += size
-                hits = scan_bytes(matcher, data, path)
+                if unchecked:
+                    unscanned[path] = f"blob {oid[:12]}: {partly_checked(unchecked)}"
                 if hits:
                     found.append((oid, hits))
-        return Chunk(objects, bytes_read, files, bytes_scanned, dict(skipped), found, scanned)
+        return Chunk(
+            objects, bytes_read, files, bytes_scanned, dict(skipped), unscanned, found, scanned
+        )
 
 
 def scan_messages(matcher: Matcher, commits: Sequence[Commit]) -> dict[str, list[Finding]]:

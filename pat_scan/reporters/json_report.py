@@ -9,6 +9,7 @@ from typing import Any, TextIO
 from pat_scan import __version__
 from pat_scan.findings import Finding
 from pat_scan.reporters import Report, commit_fields
+from pat_scan.results import Notice
 
 SCHEMA_VERSION = 2
 SCHEMA_FILE = Path(__file__).with_name("report-schema.json")  # shipped in the wheel
@@ -32,7 +33,10 @@ def document(report: Report) -> dict[str, Any]:
             "findings": len(result.findings),
             "blocking": sum(report.policy.blocks(f) for f in result.findings),
             "suppressed": len(result.suppressed),
+            "unscanned": dict(sorted(result.stats.unscanned.items())),
         },
+        "complete": result.complete,
+        "notices": [_notice(n) for n in result.notices()],
         "stale_baseline": [entry._asdict() for entry in result.stale],
     }
     if report.verifications:
@@ -44,6 +48,13 @@ def document(report: Report) -> dict[str, Any]:
             {**_finding(report, f), "reason": f.suppressed} for f in result.suppressed
         ]
     return doc
+
+
+def _notice(notice: Notice) -> dict[str, str]:
+    item = {"kind": notice.kind, "message": notice.message}
+    if notice.path is not None:
+        item["path"] = notice.path
+    return item
 
 
 def _finding(report: Report, finding: Finding) -> dict[str, Any]:
@@ -62,6 +73,8 @@ def _finding(report: Report, finding: Finding) -> dict[str, Any]:
         "redacted": report.redact,
         "fingerprint": finding.fingerprint,
     }
+    if finding.why_low:
+        item["why_low"] = finding.why_low
     if finding.note:
         item["note"] = finding.note  # base64, percent-encoded, or the notebook cell and line
     commit = commit_fields(finding)

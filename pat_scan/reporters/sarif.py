@@ -78,7 +78,7 @@ def document(report: Report) -> dict[str, Any]:
             }
         },
         "columnKind": "unicodeCodePoints",  # pat-scan counts characters, not UTF-16 units
-        "invocations": [_invocation(len(kept), total)],
+        "invocations": [_invocation(report, len(kept), total)],
         "results": [_result(report, f, index, hashes) for f in kept],
         "properties": {
             "totalResults": total,
@@ -87,6 +87,7 @@ def document(report: Report) -> dict[str, Any]:
             "bytesScanned": stats.bytes,
             "skipped": dict(sorted(stats.skipped.items())),
             "suppressed": len(report.result.suppressed),
+            "complete": report.result.complete,
         },
     }
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
@@ -233,10 +234,37 @@ def _most_severe(findings: Sequence[Finding], limit: int) -> list[Finding]:
     return ranked[:limit]
 
 
-def _invocation(kept: int, total: int) -> dict[str, Any]:
-    invocation: dict[str, Any] = {"executionSuccessful": True}
+def _invocation(report: Report, kept: int, total: int) -> dict[str, Any]:
+    """How the run went: not successful when interrupted, with a notification for each thing
+    that made it incomplete (a shallow clone, a file not checked) and for truncation."""
+    result = report.result
+    invocation: dict[str, Any] = {"executionSuccessful": not result.interrupted}
+    notifications = [
+        {
+            "level": "warning" if notice.kind == "shallow" else "error",
+            "descriptor": {"id": notice.kind},
+            "message": {"text": notice.message},
+            **(
+                {
+                    "locations": [
+                        {
+                            "physicalLocation": {
+                                "artifactLocation": {
+                                    "uri": quote(notice.path, safe="/"),
+                                    "uriBaseId": SRCROOT,
+                                }
+                            }
+                        }
+                    ]
+                }
+                if notice.path is not None
+                else {}
+            ),
+        }
+        for notice in result.notices()
+    ]
     if kept < total:
-        invocation["toolExecutionNotifications"] = [
+        notifications.append(
             {
                 "level": "warning",
                 "descriptor": {"id": "results-truncated"},
@@ -245,7 +273,9 @@ def _invocation(kept: int, total: int) -> dict[str, Any]:
                     f"GitHub code scanning accepts at most {MAX_RESULTS} per run."
                 },
             }
-        ]
+        )
+    if notifications:
+        invocation["toolExecutionNotifications"] = notifications
     return invocation
 
 

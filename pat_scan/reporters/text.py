@@ -27,7 +27,8 @@ def write(report: Report, out: TextIO) -> None:
     if quiet:
         out.write(paint("dim", f"Not blocking ({_quiet_reason(report)}):") + "\n")
         for finding in quiet:
-            out.write(paint("dim", "  " + _line(report, finding, lambda _c, t: t)) + "\n")
+            why = f" ({finding.why_low})" if finding.why_low else ""
+            out.write(paint("dim", "  " + _line(report, finding, lambda _c, t: t) + why) + "\n")
             if finding.fingerprint in report.verifications:
                 out.write(_verified(report, finding, paint) + "\n")
     if report.result.stale:
@@ -40,16 +41,29 @@ def write(report: Report, out: TextIO) -> None:
             + "\n"
         )
         for entry in report.result.stale:
-            out.write(paint("dim", f"  {entry}") + "\n")
+            out.write(paint("dim", f"  {shown(str(entry))}") + "\n")
     if report.show_suppressed:
         for finding in report.result.suppressed:
             out.write(paint("dim", f"suppressed ({finding.suppressed}): ") + _location(finding))
             out.write(f" {finding.rule.id} {report.shown_secret(finding)}\n")
+    for notice in report.result.notices():
+        out.write(paint("yellow", f"pat-scan: warning: {shown(notice.message)}") + "\n")
     out.write(_summary(report, blocking, paint) + "\n")
 
 
+# Control characters (a newline or an ANSI escape in a file name) are shown escaped: a name must
+# not break the report's lines or take over the terminal.
+_CONTROL = {code: f"\\x{code:02x}" for code in (*range(0x20), 0x7F, *range(0x80, 0xA0))}
+_CONTROL.update({ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"})
+
+
+def shown(text: str) -> str:
+    """`text` with its control characters escaped."""
+    return text.translate(_CONTROL)
+
+
 def _location(finding: Finding) -> str:
-    where = f"{finding.path}:{finding.line}:{finding.column}:"
+    where = f"{shown(finding.path)}:{finding.line}:{finding.column}:"
     return f"{where} ({finding.note})" if finding.note else where
 
 
@@ -135,7 +149,7 @@ def _advice(report: Report, blocking: list[Finding]) -> str:
 def _quiet_reason(report: Report) -> str:
     return (
         f"below --min-confidence {report.policy.min_confidence} or "
-        f"--fail-on {report.policy.fail_on}; a failed checksum usually means a fake or test value"
+        f"--fail-on {report.policy.fail_on}"
     )
 
 
@@ -160,11 +174,16 @@ def _summary(report: Report, blocking: list[Finding], paint: _Paint) -> str:
         from pat_scan.verify.run import summary as counts
 
         parts.append(summary(counts(report.verifications)))
-    verdict = (
-        paint("red", f"pat-scan: {len(blocking)} secret(s) found")
-        if blocking
-        else paint("bold", "pat-scan: no secrets found")
-    )
+    if stats.unscanned:
+        parts.append(f"{len(stats.unscanned)} not checked")
+    if blocking:
+        verdict = paint("red", f"pat-scan: {len(blocking)} secret(s) found")
+    elif result.findings:  # findings below the policy: say they are there, and not blocking
+        verdict = paint("bold", "pat-scan: no blocking secrets")
+    else:
+        verdict = paint("bold", "pat-scan: no secrets found")
+    if not result.complete:
+        verdict += " (incomplete: see the warnings above)"
     return f"{verdict}; " + "; ".join(parts)
 
 

@@ -6,12 +6,13 @@ lines the change added, so findings can be limited to what the commit introduces
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from pat_scan import git
-from pat_scan.sources import Blob, diff, from_bytes
+from pat_scan.sources import Blob, diff
 from pat_scan.sources.diff import FileChange
 
 
@@ -41,7 +42,9 @@ def blobs(
     test, on file paths) refuses are marked so without being read."""
     wanted = [c for c in changes if c.scannable]
     skipped = {c.path for c in wanted if excluded(os.path.join(root, c.path))}
-    ids = dict.fromkeys(c.blob for c in wanted if c.path not in skipped)  # shared blobs: once
+    read = [c for c in wanted if c.path not in skipped]
+    ids = dict.fromkeys(c.blob for c in read)  # shared blobs: once
+    ids.update(dict.fromkeys(c.old_blob for c in read if c.binary and c.old_blob.strip("0")))
     # An empty commit, or nothing but excluded files: no git process to start.
     contents = {oid: data for oid, _, _, data in git.iter_blobs(root, ids, max_size)} if ids else {}
     for change in wanted:
@@ -49,7 +52,9 @@ def blobs(
             yield change, Blob(change.path, skipped="excluded")
             continue
         data = contents[change.blob]
-        if data is None:
-            yield change, Blob(change.path, skipped="too large")
+        before = contents.get(change.old_blob) if change.binary else None
+        if data is None:  # larger than the limit: read again in pieces when it is scanned
+            pieces = functools.partial(git.blob_pieces, root, change.blob, max_size)
+            yield change, Blob(change.path, pieces=pieces, before=before)
         else:
-            yield change, from_bytes(change.path, data, max_size)
+            yield change, Blob(change.path, data, before=before)

@@ -17,12 +17,13 @@ _SYMLINK = "120000"
 class FileChange:
     """One file's change, filled in as the parser reads its header and hunks."""
 
-    __slots__ = ("added", "binary", "blob", "commit", "mode", "path")
+    __slots__ = ("added", "binary", "blob", "commit", "mode", "old_blob", "path")
 
     def __init__(self, path: str = "", commit: str = "") -> None:
         self.path = path
         self.commit = commit  # the commit that made the change ('' for staged changes)
         self.blob = ""  # full id of the new blob; all zeros when the file was deleted
+        self.old_blob = ""  # full id of the blob it replaced; all zeros for a new file
         self.mode = ""
         self.added: list[tuple[int, int]] = []  # 1-based, inclusive line ranges
         self.binary = False
@@ -72,7 +73,8 @@ def _changes(lines: Iterator[bytes]) -> Iterator[FileChange]:
 def _header_line(change: FileChange, line: bytes) -> None:
     if line.startswith(b"index "):
         ids, _, mode = line[6:].partition(b" ")
-        change.blob = ids.partition(b"..")[2].decode()
+        old, _, new = ids.partition(b"..")
+        change.blob, change.old_blob = new.decode(), old.decode()
         if mode:
             change.mode = mode.decode()
     elif line.startswith((b"new file mode ", b"new mode ")):

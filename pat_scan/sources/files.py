@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import itertools
 import os
 import stat
 import sys
@@ -10,7 +12,7 @@ from pathlib import Path
 
 from pat_scan import git
 from pat_scan.errors import UsageError
-from pat_scan.sources import Blob, from_bytes
+from pat_scan.sources import Blob
 
 Excluded = Callable[[str], bool]
 
@@ -37,7 +39,11 @@ def read_all(
 
 
 def stdin_blob(max_size: int) -> Blob:
-    return from_bytes("-", sys.stdin.buffer.read(max_size + 1), max_size)
+    first = sys.stdin.buffer.read(max_size)
+    if len(first) < max_size:
+        return Blob("-", first)
+    rest = iter(lambda: sys.stdin.buffer.read(max_size), b"")
+    return Blob("-", pieces=lambda: itertools.chain([first], rest))
 
 
 def read(display: str, real: Path, max_size: int) -> Blob:
@@ -47,13 +53,20 @@ def read(display: str, real: Path, max_size: int) -> Blob:
             return Blob(display, skipped="symlink")  # never followed out of the tree
         if not stat.S_ISREG(info.st_mode):
             return Blob(display, skipped="not a regular file")
-        if info.st_size > max_size:
-            return Blob(display, skipped="too large")
-        with real.open("rb") as handle:
-            data = handle.read(max_size + 1)
+        if info.st_size <= max_size:
+            with real.open("rb") as handle:
+                data = handle.read(max_size + 1)
+            if len(data) <= max_size:  # else it grew since: read it in pieces
+                return Blob(display, data)
     except OSError:
         return Blob(display, skipped="unreadable")
-    return from_bytes(display, data, max_size)
+    return Blob(display, pieces=functools.partial(_pieces, real, max_size))
+
+
+def _pieces(real: Path, size: int) -> Iterator[bytes]:
+    """A large file, `size` bytes at a time (an error reading it raises OSError)."""
+    with real.open("rb") as handle:
+        yield from iter(lambda: handle.read(size), b"")
 
 
 def _files(paths: Sequence[str], use_git: bool) -> Iterator[tuple[str, Path]]:

@@ -6,6 +6,9 @@ kind of change a commit can carry."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from tests.helpers import git, run_process, token, try_commit
 
@@ -151,3 +154,71 @@ def test_fails_closed_on_a_broken_index(hooked: Path) -> None:
 def test_outside_a_repository_fails_closed(tmp_path: Path) -> None:
     result = run_process("hook", cwd=tmp_path)
     assert result.code == 3 and "not inside a git work tree" in result.err
+
+
+def test_text_in_other_encodings_and_large_files_block_the_commit(hooked: Path) -> None:
+    """Before: a latin-1 file was skipped as "not UTF-8", a UTF-16 file as binary, and a file
+    over the size limit as "too large": each passed the hook with its token."""
+    import codecs
+
+    (hooked / ".pat-scan.yaml").write_text("max-file-size: 1KB\n")
+    (hooked / "latin1.txt").write_bytes(b"caf\xe9 = '" + token(seed=1).encode() + b"'\n")
+    utf16 = codecs.BOM_UTF16_LE + f"t = '{token(seed=2)}'\n".encode("utf-16-le")
+    (hooked / "utf16.txt").write_bytes(utf16)
+    (hooked / "big.txt").write_text("x = 1\n" * 1000 + f"t = '{token(seed=3)}'\n")
+    (hooked / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR" + bytes(200))
+    git(hooked, "add", ".")
+    ok, output = try_commit(hooked)
+    assert not ok
+    assert "latin1.txt:1:9: github-pat-classic" in output
+    assert "utf16.txt:1:6: github-pat-classic" in output
+    assert "big.txt:1001:6: github-pat-classic" in output
+    assert "skipped: 1 binary" in output
+
+
+def test_a_utf16_change_reports_only_what_it_adds(hooked: Path) -> None:
+    """Git diffs UTF-16 as binary (no added lines): findings its old version held are old."""
+    import codecs
+
+    old, new = token(seed=4), token(seed=5)
+    path = hooked / "utf16.txt"
+    path.write_bytes(codecs.BOM_UTF16_LE + f"a = '{old}'\n".encode("utf-16-le"))
+    git(hooked, "add", ".")
+    assert try_commit(hooked, "--no-verify")[0]
+    path.write_bytes(codecs.BOM_UTF16_LE + f"a = '{old}'\nb = '{new}'\n".encode("utf-16-le"))
+    git(hooked, "add", ".")
+    result = run_process("hook", "--format", "json", cwd=hooked)
+    assert [f["line"] for f in result.json()["findings"]] == [2]
+
+
+def test_a_file_the_hook_cannot_read_stops_the_commit(
+    repo: Path, cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before: `pat-scan hook FILE` with an unreadable FILE said "Passed" (exit 0)."""
+    locked = repo / "locked.txt"
+    locked.write_text(f"t = '{token()}'\n")
+    real_open = Path.open
+
+    def refusing_open(path: Path, *args: Any, **kwargs: Any) -> Any:
+        if path.name == locked.name:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", refusing_open)
+    result = cli("hook", "locked.txt", cwd=repo)
+    assert result.code == 3
+    assert "locked.txt: unreadable" in result.err and "commit or push is stopped" in result.err
+
+
+def test_a_staged_file_only_partly_checked_stops_the_commit(
+    repo: Path, cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pat_scan.engine import matcher
+
+    monkeypatch.setattr(matcher, "MAX_CANDIDATES", 100)
+    (repo / "dense.txt").write_text("password=" * 50_000)
+    git(repo, "add", "dense.txt")
+    result = cli("hook", cwd=repo)
+    assert result.code == 3
+    assert "dense.txt: partly checked" in result.err and "generic-password" in result.err
+    assert cli("hook", "--allow-unscanned", cwd=repo).code == 0

@@ -106,18 +106,33 @@ def test_only_and_disable_rule(repo: Path, cli: Any) -> None:
     assert "unknown rule id 'nope'" in unknown.err
 
 
-def test_skips_are_counted_not_fatal(repo: Path, cli: Any) -> None:
+def test_text_in_any_encoding_and_files_over_the_limit_are_scanned(repo: Path, cli: Any) -> None:
+    """Before: latin-1 and UTF-16 files were skipped as 'not UTF-8' and 'binary', and files
+    over --max-file-size as 'too large', with their tokens unseen."""
+    import codecs
+
     (repo / "image.png").write_bytes(b"\x89PNG\0\0" + token().encode())
-    (repo / "latin1.txt").write_bytes(b"caf\xe9 " + token().encode())
-    (repo / "big.txt").write_bytes(b"x" * 2048)
+    (repo / "latin1.txt").write_bytes(b"caf\xe9 = '" + token(seed=1).encode() + b"'\n")
+    utf16 = f"t = '{token(seed=2)}'\n".encode("utf-16-le")
+    (repo / "utf16.txt").write_bytes(codecs.BOM_UTF16_LE + utf16)
+    (repo / "utf16-no-bom.txt").write_bytes(f"u = '{token(seed=5)}'\n".encode("utf-16-be"))
+    (repo / "big.txt").write_text("x" * 2048 + f"\n  t = '{token(seed=3)}'\n")
     (repo / "real.py").write_text(f"t = '{token(seed=4)}'\n")
     result = cli("scan", "--max-file-size", "1KB", "--format", "json", cwd=repo)
     stats = result.json()["stats"]
-    assert stats["skipped"] == {"binary": 1, "not UTF-8": 1, "too large": 1}
-    assert stats["files_scanned"] == 1
+    assert stats["skipped"] == {"binary": 1}  # a compiled binary stays skipped, and counted
+    assert stats["files_scanned"] == 5
+    found = {f["path"]: (f["line"], f["column"]) for f in result.json()["findings"]}
+    assert found == {
+        "latin1.txt": (1, 9),
+        "utf16.txt": (1, 6),
+        "utf16-no-bom.txt": (1, 6),
+        "big.txt": (2, 8),
+        "real.py": (1, 6),
+    }
     assert result.code == 1
     text = cli("scan", "--max-file-size", "1KB", cwd=repo).out
-    assert "skipped: 1 binary, 1 not UTF-8, 1 too large" in text
+    assert "skipped: 1 binary" in text
 
 
 def test_unreadable_file_is_counted(repo: Path, cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -134,6 +149,12 @@ def test_unreadable_file_is_counted(repo: Path, cli: Any, monkeypatch: pytest.Mo
     monkeypatch.setattr(Path, "open", refusing_open)
     result = cli("scan", "--format", "json", cwd=repo)
     assert result.json()["stats"]["skipped"] == {"unreadable": 1}
+    # Before: exit 0, "no secrets found". A file that could not be read was not checked.
+    assert result.code == 3
+    assert result.json()["stats"]["unscanned"] == {"locked.txt": "unreadable"}
+    assert result.json()["complete"] is False
+    assert "locked.txt: unreadable" in result.err and "--allow-unscanned" in result.err
+    assert cli("scan", "--allow-unscanned", cwd=repo).code == 0
 
 
 def test_unreadable_directory_entry_is_counted(tmp_path: Path, cli: Any) -> None:

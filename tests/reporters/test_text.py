@@ -35,11 +35,26 @@ def test_blocking_findings_say_where_what_and_what_to_do() -> None:
 
 
 def test_findings_below_the_policy_are_listed_apart_without_advice() -> None:
+    """Before: the summary said "no secrets found" under a list of findings, and blamed a failed
+    checksum whatever made them low."""
     quiet = make_finding(LOW, "a.py", 1, token(seed=2))
-    shown = written(Report(result_of([quiet]), Policy(fail_on="high")))
+    doc = make_finding(CRITICAL, "docs/setup.md", 2, token(seed=6), confidence="low")
+    doc = doc._replace(why_low="in a documentation or example file")
+    shown = written(Report(result_of([quiet, doc]), Policy(fail_on="high")))
     assert "What to do:" not in shown
-    assert "Not blocking (below --min-confidence medium or --fail-on high" in shown
-    assert shown.splitlines()[-1].startswith("pat-scan: no secrets found;")
+    assert "Not blocking (below --min-confidence medium or --fail-on high):" in shown
+    assert "checksum" not in shown
+    assert "(in a documentation or example file)" in shown.splitlines()[2]
+    assert shown.splitlines()[-1].startswith("pat-scan: no blocking secrets;")
+    assert "2 finding(s): 1 high, 1 low confidence" in shown
+
+
+def test_control_characters_in_names_are_escaped() -> None:
+    """Before: a newline or an ANSI escape in a file name went to the terminal as it was."""
+    odd = make_finding(CRITICAL, "a\nb\x1b[2Jc.py", 1, token(seed=7))
+    shown = written(Report(result_of([odd]), Policy()))
+    assert shown.startswith("a\\nb\\x1b[2Jc.py:1:5: ")
+    assert "\x1b[2J" not in shown
 
 
 def test_history_findings_name_their_commit_and_whether_head_still_holds_it() -> None:

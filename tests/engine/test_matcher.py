@@ -1,0 +1,98 @@
+"""The matcher stays linear in its input whatever the input is: line windows found with one pass
+of searching, long windows confirmed around keywords, and a file packed with keywords checked
+up to a limit with the rest counted, never dropped in silence. Work is counted, not timed."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+
+import pytest
+
+from pat_scan import engine, rules
+from pat_scan.engine import matcher as matcher_module
+from pat_scan.engine.matcher import _line_windows
+
+RULES = rules.load(examples=False)
+KINDS = engine.available_kinds()
+
+
+class Counted(bytes):
+    """Bytes that count how many bytes their searches look at."""
+
+    looked = 0
+
+    def find(self, sub, start=0, end=None):  # type: ignore[no-untyped-def,override]
+        found = super().find(sub, start, end)
+        stop = len(self) if end is None else min(end, len(self))
+        Counted.looked += (found if found != -1 else stop) - start
+        return found
+
+    def rfind(self, sub, start=0, end=None):  # type: ignore[no-untyped-def,override]
+        found = super().rfind(sub, start, end)
+        stop = len(self) if end is None else min(end, len(self))
+        Counted.looked += stop - (found if found != -1 else start)
+        return found
+
+
+def windows_as_before(data: bytes, regions: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The windows the matcher used to compute, each region's line searched from the top."""
+    windows: list[tuple[int, int]] = []
+    for start, end in sorted(regions):
+        line_start = data.rfind(b"\n", 0, start) + 1
+        line_end = data.find(b"\n", min(end, len(data)))
+        line_end = len(data) if line_end == -1 else line_end + 1
+        if windows and line_start <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], max(windows[-1][1], line_end))
+        else:
+            windows.append((line_start, line_end))
+    return windows
+
+
+def test_windows_are_the_same_as_before() -> None:
+    rng = random.Random(1)
+    for _ in range(5000):
+        data = bytes(rng.choice(b"ab\n") for _ in range(rng.randint(0, 60)))
+        regions = []
+        for _ in range(rng.randint(0, 6)):
+            start = rng.randint(0, len(data))
+            regions.append((start, rng.randint(start, len(data) + 5)))
+        assert _line_windows(data, regions) == windows_as_before(data, regions)
+
+
+@pytest.mark.parametrize("hits", [1_000, 10_000, 100_000])
+def test_finding_windows_looks_at_each_byte_a_bounded_number_of_times(hits: int) -> None:
+    """Before: each region searched back to its line's start, so one long line of hits cost
+    hits x line length (1 MB of `password=` took 12.9 s)."""
+    data = Counted(b"password=" * hits)
+    regions = [(i * 9, i * 9 + 40) for i in range(hits)]
+    Counted.looked = 0
+    assert _line_windows(data, regions) == [(0, len(data))]
+    assert Counted.looked <= 2 * len(data)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_file_made_of_keywords_is_checked_up_to_a_limit_and_the_rest_counted(
+    kind: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before: every one of a million keyword places cost a regex attempt (and the prefilter a
+    Python call each): minutes for a 10 MB file, with nothing said if it gave up."""
+    monkeypatch.setattr(matcher_module, "MAX_CANDIDATES", 500)
+    matcher = engine.create(RULES, kind)
+    unchecked: Counter[str] = Counter()
+    matcher.scan(b"password=" * 200_000, "dense.txt", unchecked=unchecked)
+    assert unchecked["generic-password"] >= 200_000 - 500
+    short: Counter[str] = Counter()
+    matcher.scan(b"password=" * 100 + b"\n", "short.txt", unchecked=short)
+    assert not short  # a short window is confirmed whole, with no limit to reach
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_long_lines_are_confirmed_around_keywords_with_the_same_findings(kind: str) -> None:
+    from tests.helpers import token
+
+    secret = token()
+    line = b"x" * 100_000 + f" token = '{secret}' ".encode() + b"y" * 100_000
+    matcher = engine.create(RULES, kind)
+    [found] = [m for m in matcher.scan(line, "min.js") if m.secret == secret]
+    assert found.start == 100_000 + len(" token = '")
