@@ -51,7 +51,7 @@ class Matcher:
 
         Overlapping generic matches are resolved to one per secret, unless `every` (checking a
         rule's own examples asks whether it matches, not whether it wins). Places a rule could
-        not check (beyond MAX_CANDIDATES) are counted in `unchecked`, by rule id."""
+        not check (past MAX_FAILED) are counted in `unchecked`, by rule id."""
         illustrative = placeholders.example_location(path)
         matches: list[Match] = []
         proposed = self._prefilter.regions(data, path)
@@ -62,14 +62,12 @@ class Matcher:
             rule = self.rules[index]
             if not rule.applies_to(path):
                 continue
-            pattern = self._pattern(index)
-            candidates = _Candidates(data, rule)
+            candidates = _Candidates(data, rule, self._pattern(index))
             for window in _line_windows(data, regions):
-                for start, end in candidates.spans(window):
-                    for found in pattern.finditer(data, start, end):
-                        match = _gate(rule, found, data, illustrative)
-                        if match is not None:
-                            matches.append(match)
+                for found in candidates.matches(window):
+                    match = _gate(rule, found, data, illustrative)
+                    if match is not None:
+                        matches.append(match)
             if candidates.unchecked and unchecked is not None:
                 unchecked[rule.id] += candidates.unchecked
         matches.sort(key=lambda m: (m.start, m.end, m.rule.id))
@@ -151,54 +149,102 @@ def _rank(match: Match) -> int:
     return 1 if match.rule.paths else 0
 
 
-# A window longer than this (a minified file's line, or hits on line after line) is confirmed
-# around each occurrence of the rule's keywords rather than from end to end: a match holds a
-# keyword and is at most the rule's width long, so this finds the same matches where the regex
-# could match at all.
+# A window longer than this (a minified file's line, hits on line after line) is confirmed
+# around each occurrence of the rule's keywords, a piece at a time, rather than from end to end.
 LONG_WINDOW = 16 * 1024
-# The keyword occurrences one rule confirms in one file, at most. A file made of keywords
-# ('password=password=...', a key header repeated) must not cost a regex attempt for each of
-# millions of them: what is left is counted and reported (the hook fails closed), never dropped
-# in silence. Files of real code stay far below it.
-MAX_CANDIDATES = 20_000
+PIECE = 32 * 1024
+# Keyword places where one rule's regex found nothing, in one file, after which the rest of its
+# places are counted as unchecked instead of tried. A file made of keywords ('password=password=
+# ...', a key header over and over) must not cost a regex attempt for each of millions of them;
+# what is left is reported (the hook fails closed), never dropped in silence. Places that do
+# match cost little and never count: a file of ten thousand real passwords is checked whole.
+MAX_FAILED = 20_000
+REGEX_TIMEOUT = 5.0  # seconds on one window or piece: a backstop that safe regexes never reach
 
 
 class _Candidates:
-    """Where one rule's regex runs in one buffer: short windows whole; long ones around the
-    rule's keywords, up to MAX_CANDIDATES occurrences in all, the rest counted."""
+    """How one rule's regex runs over one buffer. A short window is confirmed whole. A long one
+    is confirmed around the places its keywords occur, in pieces of at most PIECE bytes: a match
+    holds a keyword and is at most the rule's width long, so a match is found in the piece of
+    the first keyword place it holds. Places that no match covers count as failed."""
 
-    __slots__ = ("data", "left", "rule", "unchecked")
+    __slots__ = ("data", "failed", "pattern", "rule", "unchecked")
 
-    def __init__(self, data: bytes, rule: Rule) -> None:
+    def __init__(self, data: bytes, rule: Rule, pattern: Any) -> None:
         self.data = data
         self.rule = rule
-        self.left = MAX_CANDIDATES
+        self.pattern = pattern
+        self.failed = 0
         self.unchecked = 0
 
-    def spans(self, window: tuple[int, int]) -> list[tuple[int, int]]:
+    def matches(self, window: tuple[int, int]) -> Iterator[Any]:
         start, end = window
         if end - start <= LONG_WINDOW or not self.rule.keywords:
-            return [window]
+            yield from self._finditer(start, end)
+            return
         lowered = self.data[start:end].lower()
+        places = _places(lowered, self.rule.keywords)
         width = self.rule.max_width
-        places: list[tuple[int, int]] = []
-        for keyword in map(str.encode, self.rule.keywords):
-            found = lowered.find(keyword)
-            while found != -1:
-                if len(places) == self.left:
-                    self.unchecked += lowered.count(keyword, found)
-                    break
-                places.append((found, found + len(keyword)))
-                found = lowered.find(keyword, found + 1)
-        self.left -= len(places)
-        spans: list[tuple[int, int]] = []
-        for first, last in sorted(places):
-            span = (max(start, start + first - width), min(end, start + last + width))
-            if spans and span[0] <= spans[-1][1]:
-                spans[-1] = (spans[-1][0], max(spans[-1][1], span[1]))
-            else:
-                spans.append(span)
-        return spans
+        pending = next(places, None)
+        while pending is not None:
+            if self.failed > MAX_FAILED:  # the places left, counted in C (an estimate for
+                # keywords that overlap each other)
+                position = pending[0]
+                self.unchecked += sum(
+                    lowered.count(k.encode(), position) for k in self.rule.keywords
+                )
+                return
+            piece = [pending]
+            pending = next(places, None)
+            while pending is not None and pending[0] - piece[0][0] < PIECE:
+                piece.append(pending)
+                pending = next(places, None)
+            accept_from = max(0, piece[0][0] - width)
+            accept_to = len(lowered) if pending is None else max(0, pending[0] - width)
+            search_to = min(len(lowered), piece[-1][1] + width)
+            spans: list[tuple[int, int]] = []
+            for found in self._finditer(start + accept_from, start + search_to):
+                if found.start() < start + accept_to:
+                    spans.append((found.start() - start, found.end() - start))
+                    yield found
+            self.failed += _uncovered(piece, spans)
+
+    def _finditer(self, start: int, end: int) -> Iterator[Any]:
+        """The regex's matches in data[start:end]. Pack loading refuses regexes that could
+        backtrack without end; should one still run past REGEX_TIMEOUT on one span, the span
+        counts as unchecked rather than holding up the scan."""
+        try:
+            yield from self.pattern.finditer(self.data, start, end, timeout=REGEX_TIMEOUT)
+        except TimeoutError:
+            self.unchecked += 1
+
+
+def _places(lowered: bytes, keywords: Sequence[str]) -> Iterator[tuple[int, int]]:
+    """(start, end) of each keyword occurrence in `lowered`, in order, found as they are asked
+    for (a window of millions of them is never listed whole)."""
+    import heapq
+
+    def occurrences(keyword: bytes) -> Iterator[tuple[int, int]]:
+        found = lowered.find(keyword)
+        while found != -1:
+            yield found, found + len(keyword)
+            found = lowered.find(keyword, found + 1)
+
+    return heapq.merge(*(occurrences(k.encode()) for k in keywords))
+
+
+def _uncovered(places: list[tuple[int, int]], spans: list[tuple[int, int]]) -> int:
+    """How many of `places` (sorted) no span (sorted by start) contains."""
+    uncovered = 0
+    index = 0
+    reach = -1
+    for first, last in places:
+        while index < len(spans) and spans[index][0] <= first:
+            reach = max(reach, spans[index][1])
+            index += 1
+        if reach < last:
+            uncovered += 1
+    return uncovered
 
 
 def _line_windows(data: bytes, regions: list[tuple[int, int]]) -> list[tuple[int, int]]:

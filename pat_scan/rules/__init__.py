@@ -24,7 +24,7 @@ CONFIDENCES = ("high", "medium", "low")
 MAX_MATCH_WIDTH = 16 * 1024
 MIN_KEYWORD_LENGTH = 3
 # Bump when the cached JSON's layout changes, so older caches are never read as the new one.
-_CACHE_FORMAT = 3
+_CACHE_FORMAT = 4
 
 _REQUIRED = ("id", "name", "description", "severity", "keywords", "regex", "remediation")
 _OPTIONAL = (
@@ -371,6 +371,11 @@ class _Checker:
             raise  # unreachable: fail() raises; keeps the type checker sure
         if "secret" not in compiled.groupindex:
             self.fail("regex", "needs a named group (?P<secret>...) around the secret")
+        from pat_scan.rules.regex_safety import problem
+
+        unsafe = problem(pattern)
+        if unsafe is not None:
+            self.fail("regex", unsafe)
         return _max_width(pattern)
 
     def examples(self, key: str) -> tuple[Example, ...]:

@@ -215,7 +215,7 @@ def test_a_staged_file_only_partly_checked_stops_the_commit(
 ) -> None:
     from pat_scan.engine import matcher
 
-    monkeypatch.setattr(matcher, "MAX_CANDIDATES", 100)
+    monkeypatch.setattr(matcher, "MAX_FAILED", 100)
     (repo / "dense.txt").write_text("password=" * 50_000)
     git(repo, "add", "dense.txt")
     result = cli("hook", cwd=repo)
