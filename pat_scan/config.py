@@ -16,7 +16,8 @@ from pat_scan.errors import ConfigError
 from pat_scan.rules import CONFIDENCES, SEVERITIES
 
 FILE_NAMES = (".pat-scan.yaml", ".pat-scan.yml")
-# Baselines and ignore files of pat-scan and of the scanners it replaces: hashes, not credentials.
+# Baselines and ignore files of pat-scan and of the scanners it replaces: their entries are
+# hashes and locations, not credentials.
 SCANNER_FILES = frozenset({".pat-scan-baseline.json", ".secrets.baseline", ".gitleaksignore"})
 _UNITS = {"": 1, "b": 1, "kb": 1024, "mb": 1024**2, "gb": 1024**3}
 
@@ -47,21 +48,19 @@ class Config(NamedTuple):
         """The one exclusion test, on file paths (absolute, or relative to the current
         directory), memoised: a history asks for each path in every version of its file.
 
-        The configuration file itself, the packs it names, the baseline and other scanners'
-        baselines are always excluded: they hold patterns, examples and hashes, not credentials.
+        The rule pack files the configuration names are always excluded (they hold patterns and
+        examples, not credentials); nothing else is, unless `exclude` says so: the configuration
+        file itself and the baselines are scanned like any file (a baseline's own entries are
+        not findings: see `suppress.baseline.recorded`).
         """
         patterns = _exclude_patterns(self.exclude)
-        baseline = self.root / self.baseline if self.baseline else None
-        own_files = (self.path, baseline, *(self.root / r for r in self.rules))
-        own = {p.resolve() for p in own_files if p}
+        packs = {p.resolve() for p in self.pack_files()}
         root = self.root.resolve()
         verdicts: dict[str, bool] = {}
 
         def decide(path: str) -> bool:
             absolute = Path(os.path.abspath(path))
-            if absolute in own or any(parent in own for parent in absolute.parents):
-                return True
-            if absolute.name in SCANNER_FILES:
+            if absolute in packs:
                 return True
             try:
                 relative = absolute.relative_to(root).as_posix()
@@ -80,6 +79,23 @@ class Config(NamedTuple):
             return verdict
 
         return excluded
+
+    def pack_files(self) -> list[Path]:
+        """The rule pack files `rules` names: files as given, directories' YAML files (every one
+        is loaded, and so must be a pack)."""
+        found: list[Path] = []
+        for entry in self.rules:
+            path = self.root / entry
+            if path.is_dir():
+                found += sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml"))
+            else:
+                found.append(path)
+        return found
+
+    def baseline_names(self) -> frozenset[str]:
+        """File names that hold baselines (pat-scan's, the configured one, other scanners')."""
+        configured = {Path(self.baseline).name} if self.baseline else set()
+        return SCANNER_FILES | configured
 
 
 def _exclude_patterns(lines: tuple[str, ...]) -> list[tuple[re.Pattern[str], bool]]:
@@ -203,10 +219,18 @@ def _parse(path: Path, root: Path, raw: dict[str, Any], checked: bool = False) -
     baseline = raw.get("baseline")
     if baseline is not None and not isinstance(baseline, str):
         raise ConfigError(where, "baseline", "must be a path")
+    packs = strings("rules")
+    top = root.resolve()
+    for entry in packs:
+        named = (root / entry).resolve()
+        if named == top or named in top.parents:
+            raise ConfigError(
+                where, "rules", f"{entry!r} is the repository or above it: name the pack files"
+            )
     return Config(
         path=path,
         root=root,
-        rules=strings("rules"),
+        rules=packs,
         disable=strings("disable"),
         enable=strings("enable"),
         exclude=strings("exclude"),

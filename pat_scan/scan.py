@@ -19,6 +19,7 @@ from pat_scan.results import UNSCANNED, Result, partly_checked
 from pat_scan.session import Session
 from pat_scan.sources import Blob
 from pat_scan.sources.diff import FileChange
+from pat_scan.suppress import baseline
 
 # A tree this large is worth a second process (each worker loads the engine: ~50 ms).
 PARALLEL_BYTES = 4 * 1024 * 1024
@@ -39,7 +40,7 @@ def scan_paths(session: Session, paths: Sequence[str], use_git: bool) -> Result:
         result.stats.skipped["excluded"] = len(listing) - len(wanted)
     chunks = (wanted[i : i + _CHUNK_FILES] for i in range(0, len(wanted), _CHUNK_FILES))
     workers = parallel.jobs() if _large(wanted) else 1
-    task = _FileChunkTask(session.max_size)
+    task = _FileChunkTask(session.max_size, session.config.baseline_names())
     with contextlib.closing(parallel.ordered_map(task, chunks, session.matcher, workers)) as done:
         for part in done:  # closed on an error or Ctrl-C: a pool stops at once
             result.merge(part)
@@ -105,16 +106,18 @@ class _FileChunkTask:
     """Read and scan some files with this process's engine (in a worker, or in place);
     suppression is left to the caller. A class, not a closure, so that a pool can send it."""
 
-    __slots__ = ("max_size",)
+    __slots__ = ("baselines", "max_size")
 
-    def __init__(self, max_size: int) -> None:
+    def __init__(self, max_size: int, baselines: frozenset[str]) -> None:
         self.max_size = max_size
+        self.baselines = baselines
 
     def __call__(self, chunk: Sequence[tuple[str, str]]) -> Result:
         from pat_scan.sources import files
 
         blobs = files.read_all(((display, Path(real)) for display, real in chunk), self.max_size)
-        return _unsuppressed(((blob, None) for blob in blobs), parallel.matcher())
+        entries = ((blob, None) for blob in blobs)
+        return _unsuppressed(entries, parallel.matcher(), self.baselines)
 
 
 def _large(files: Sequence[tuple[str, str]]) -> bool:
@@ -136,11 +139,13 @@ def scan_entries(
 ) -> Result:
     """Scan each blob; with a change, keep only findings on lines that change added. The
     matcher may be None when every blob is skipped (nothing to build an engine for)."""
-    return _suppress(_unsuppressed(entries, matcher), config)
+    return _suppress(_unsuppressed(entries, matcher, config.baseline_names()), config)
 
 
 def _unsuppressed(
-    entries: Iterable[tuple[Blob, FileChange | None]], matcher: Matcher | None
+    entries: Iterable[tuple[Blob, FileChange | None]],
+    matcher: Matcher | None,
+    baselines: frozenset[str],
 ) -> Result:
     result = Result()
     stats = result.stats
@@ -162,6 +167,8 @@ def _unsuppressed(
             stats.skipped["binary"] += 1
             continue
         found, size = scanned
+        if blob.path.rsplit("/", 1)[-1] in baselines:
+            found = baseline.without_entries(found, blob.data)
         stats.files += 1
         stats.bytes += size
         if unchecked:

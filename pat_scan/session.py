@@ -52,19 +52,31 @@ class Session:
 
 
 def load_rules(config: Config, selection: RuleOptions, examples: bool = False) -> list[Rule]:
-    """The rules the configuration and the command line select, with configured entropies."""
-    extra = [*(str(config.root / p) for p in config.rules), *selection.extra_packs]
+    """The rules the configuration and the command line select, with configured entropies. An
+    unknown rule id is a usage error, naming the configuration file and key when it is there."""
+    extra = [*map(str, config.pack_files()), *selection.extra_packs]
     loaded = rule_packs.load(extra, examples=examples)
+    known = {rule.id for rule in loaded}
+    for key, ids in (("disable", config.disable), ("enable", config.enable)):
+        _known_in_config(config, key, ids, known)
+    _known_in_config(config, "entropy", tuple(config.entropy), known)
     chosen = rule_packs.select(
         loaded, selection.only or config.enable, (*config.disable, *selection.disable)
     )
-    if config.entropy:
-        rule_packs.check_known(loaded, config.entropy)
-        chosen = [
-            r._replace(entropy=config.entropy[r.id]) if r.id in config.entropy else r
-            for r in chosen
-        ]
-    return chosen
+    return [
+        r._replace(entropy=config.entropy[r.id]) if r.id in config.entropy else r for r in chosen
+    ]
+
+
+def _known_in_config(config: Config, key: str, ids: tuple[str, ...], known: set[str]) -> None:
+    from pat_scan.errors import ConfigError
+
+    for rule_id in ids:
+        if rule_id not in known:
+            where = str(config.path) if config.path else "configuration"
+            raise ConfigError(
+                where, key, f"unknown rule id {rule_id!r} (see `pat-scan rules list`)"
+            )
 
 
 def _baseline_path(explicit: str | None, config: Config, root: Path) -> Path | None:

@@ -55,14 +55,72 @@ def test_invalid_yaml_and_toml(tmp_path: Path) -> None:
         discover(None, tmp_path)
 
 
-def test_exclude_globs_and_the_config_file_itself(repo: Path, cli: Any) -> None:
+def test_exclude_globs_and_the_config_file_is_scanned(repo: Path, cli: Any) -> None:
+    """Before: the active configuration file was never scanned, a token in it passed."""
     (repo / "fixtures" / "deep").mkdir(parents=True)
     (repo / "fixtures" / "deep" / "t.py").write_text(f"t = '{token(seed=1)}'\n")
     (repo / "keep.py").write_text(f"t = '{token(seed=2)}'\n")
-    (repo / ".pat-scan.yaml").write_text(f"exclude: ['fixtures/**']\n# {token(seed=3)}\n")
+    (repo / ".pat-scan.yaml").write_text(f"exclude: ['fixtures/**']\n# t = '{token(seed=3)}'\n")
     result = cli("scan", "--format", "json", cwd=repo)
-    assert [f["path"] for f in result.json()["findings"]] == ["keep.py"]
-    assert result.json()["stats"]["skipped"] == {"excluded": 2}  # counted, never hidden
+    assert [f["path"] for f in result.json()["findings"]] == [".pat-scan.yaml", "keep.py"]
+    assert result.json()["stats"]["skipped"] == {"excluded": 1}  # counted, never hidden
+    (repo / ".pat-scan.yaml").unlink()
+    (repo / "pyproject.toml").write_text(
+        f"[tool.pat-scan]\nexclude = []\n# t = '{token(seed=4)}'\n"
+    )
+    paths = [f["path"] for f in cli("scan", "--format", "json", cwd=repo).json()["findings"]]
+    assert "pyproject.toml" in paths
+
+
+def test_a_rules_path_excludes_its_packs_only(repo: Path, cli: Any) -> None:
+    """Before: `rules: [config]` hid every file under config/, prod.env among them."""
+    (repo / "config").mkdir()
+    (repo / "config" / "extra.yaml").write_text(
+        "rules:\n  - id: demo-token\n    name: Demo\n    description: d\n    severity: high\n"
+        "    keywords: [demo_]\n    regex: '(?P<secret>demo_[0-9a-f]{32})'\n    remediation: r\n"
+    )
+    (repo / "config" / "prod.env").write_text(f"TOKEN={token(seed=5)}\n")
+    (repo / ".pat-scan.yaml").write_text("rules: [config]\n")
+    result = cli("scan", "--format", "json", cwd=repo)
+    assert [f["path"] for f in result.json()["findings"]] == ["config/prod.env"]
+    assert result.json()["stats"]["skipped"] == {"excluded": 1}  # the pack file alone
+
+
+@pytest.mark.parametrize("entry", [".", "./", "..", "config/.."])
+def test_a_rules_path_that_is_the_repository_or_above_is_refused(
+    repo: Path, cli: Any, entry: str
+) -> None:
+    """Before: `rules: ["."]` hid the whole repository from the scan."""
+    (repo / ".pat-scan.yaml").write_text(f"rules: ['{entry}']\n")
+    result = cli("scan", cwd=repo)
+    assert result.code == 2
+    assert ".pat-scan.yaml: key 'rules'" in result.err and "repository or above" in result.err
+
+
+def test_baselines_are_scanned_but_their_entries_are_not_findings(repo: Path, cli: Any) -> None:
+    """Before: every baseline file was skipped whole, so a token pasted into one passed."""
+    import json
+
+    (repo / ".secrets.baseline").write_text(
+        json.dumps(
+            {
+                "results": {"a.py": [{"hashed_secret": "ab" * 20, "line_number": 1}]},
+                "note": f"token = '{token(seed=6)}'",
+            }
+        )
+    )
+    result = cli("scan", "--format", "json", "--show-suppressed", cwd=repo)
+    assert [f["path"] for f in result.json()["findings"]] == [".secrets.baseline"]
+    assert all(s["reason"] == "baseline entry" for s in result.json()["suppressed"])
+
+
+def test_unknown_rule_ids_in_the_configuration_name_the_file_and_key(repo: Path, cli: Any) -> None:
+    """Before: `disable: [no-such-rule]` gave an error that did not name the file."""
+    for key in ("disable", "enable"):
+        (repo / ".pat-scan.yaml").write_text(f"{key}: [no-such-rule]\n")
+        result = cli("scan", cwd=repo)
+        assert result.code == 2
+        assert f".pat-scan.yaml: key '{key}'" in result.err and "no-such-rule" in result.err
 
 
 def test_config_rules_disable_and_min_confidence(repo: Path, cli: Any) -> None:

@@ -90,6 +90,7 @@ class _Pipeline:
         config = session.config
         self.excluded = config.excluder()
         self.config_root = str(config.root)  # where its exclude patterns are relative to
+        self.baselines = config.baseline_names()
         self.allowlist = suppress.Allowlist(config.allow, config.stopwords)
         self.stats = Stats()
         self.blob_findings: dict[str, list[Finding]] = {}  # suppression reason already set
@@ -157,7 +158,7 @@ class _Pipeline:
         if len(first) < SERIAL_BELOW:
             workers = 1
         work = _chunks(itertools.chain(first, blobs), CHUNK_BLOBS)
-        task = ChunkTask(str(self.root), self.max_size)
+        task = ChunkTask(str(self.root), self.max_size, self.baselines)
         try:
             with contextlib.closing(
                 parallel.ordered_map(task, work, self.matcher, workers)

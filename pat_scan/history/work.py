@@ -18,6 +18,7 @@ from pat_scan.findings import MESSAGE_PATH, Finding
 from pat_scan.results import partly_checked
 from pat_scan.sources import history
 from pat_scan.sources.history import Commit
+from pat_scan.suppress import baseline
 
 
 class Chunk(NamedTuple):
@@ -37,11 +38,12 @@ class ChunkTask:
     """Scan (blob id, path) pairs of the repository at `root`; the path decides path-limited
     rules and notebook handling. A class, not a closure, so that a pool can send it."""
 
-    __slots__ = ("max_size", "root")
+    __slots__ = ("baselines", "max_size", "root")
 
-    def __init__(self, root: str, max_size: int) -> None:
+    def __init__(self, root: str, max_size: int, baselines: frozenset[str]) -> None:
         self.root = root
         self.max_size = max_size
+        self.baselines = baselines
 
     def __call__(self, work: Sequence[tuple[str, str]]) -> Chunk:
         matcher = parallel.matcher()
@@ -67,6 +69,8 @@ class ChunkTask:
                     scanned.append((oid, "binary"))
                     continue
                 hits, _ = result
+                if data and path.rsplit("/", 1)[-1] in self.baselines:
+                    hits = baseline.without_entries(hits, data)
                 scanned.append((oid, None))
                 files += 1
                 bytes_scanned += size

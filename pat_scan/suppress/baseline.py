@@ -68,6 +68,34 @@ def save(path: Path, entries: Iterable[Entry]) -> None:
     path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
 
 
+def recorded(data: bytes) -> frozenset[str]:
+    """What a baseline file records (pat-scan's fingerprints, detect-secrets' hashed secrets,
+    the parts of a .gitleaksignore line): findings of these values in it are its entries, not
+    secrets; anything else in the file is scanned like any text."""
+    text = data.decode("utf-8", "replace")
+    try:
+        document = json.loads(text)
+    except ValueError:  # .gitleaksignore: one fingerprint a line, file:rule:line
+        return frozenset(part for line in text.splitlines() for part in line.strip().split(":"))
+    values: set[str] = set()
+    entries = document.get("entries") if isinstance(document, dict) else None
+    for item in entries if isinstance(entries, list) else []:
+        if isinstance(item, dict):
+            values.update(str(v) for v in item.values())
+    results = document.get("results") if isinstance(document, dict) else None
+    for items in results.values() if isinstance(results, dict) else []:
+        for item in items if isinstance(items, list) else []:
+            if isinstance(item, dict) and isinstance(item.get("hashed_secret"), str):
+                values.add(item["hashed_secret"])
+    return frozenset(values)
+
+
+def without_entries(found: list[Finding], data: bytes) -> list[Finding]:
+    """A baseline file's findings, those of its own entries suppressed as such."""
+    entries = recorded(data)
+    return [f._replace(suppressed="baseline entry") if f.secret in entries else f for f in found]
+
+
 def entry_for(finding: Finding, root: Path, any_path: bool = False) -> Entry:
     path = ANY_PATH if any_path else repository_path(finding, root)
     return Entry(finding.rule.id, finding.fingerprint, path)
