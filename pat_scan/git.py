@@ -92,42 +92,29 @@ PATCH_OPTIONS = (
 )
 
 
-def staged_patch(root: Path, paths: Sequence[str] = ()) -> bytes:
-    """What the commit being made adds: the index (GIT_INDEX_FILE, inherited) against HEAD.
+def staged_patch(root: Path, paths: Sequence[str] = ()) -> Iterator[bytes]:
+    """The lines of what the commit being made adds: the index (GIT_INDEX_FILE, inherited)
+    against HEAD. Streamed: a large staged file is never held whole as patch text.
 
     On the first commit there is no HEAD; `git diff --cached` then compares with the empty tree.
     """
-    return run(
-        (
-            "--literal-pathspecs",
-            "-c",
-            "core.quotePath=true",
-            "diff",
-            "--cached",
-            *PATCH_OPTIONS,
-            "--",
-            *paths,
-        ),
-        cwd=root,
-    )
+    diff = ("diff", "--cached", *PATCH_OPTIONS, "--", *paths)
+    return stream_lines(("--literal-pathspecs", "-c", "core.quotePath=true", *diff), root)
 
 
-def range_patch(root: Path, revisions: Sequence[str]) -> bytes:
-    """Each commit's own patch (against its first parent), oldest first, each after a marker."""
-    return run(
-        (
-            "-c",
-            "core.quotePath=true",
-            "log",
-            "--reverse",
-            "--no-merges",
-            "--format=%x00commit %H",
-            *PATCH_OPTIONS,
-            *revisions,
-            "--",
-        ),
-        cwd=root,
-    )
+def range_patch(root: Path, revisions: Sequence[str], merges: bool = False) -> Iterator[bytes]:
+    """The lines of each commit's own patch (against its first parent), oldest first, each after
+    a marker; with `merges`, of the merge commits only, against each parent in turn (the marker
+    repeated before each parent's patch)."""
+    which = ("--merges", "-m") if merges else ("--no-merges",)
+    log = ("log", "--reverse", *which, "--format=%x00commit %H", *PATCH_OPTIONS, *revisions, "--")
+    return stream_lines(("-c", "core.quotePath=true", *log), root)
+
+
+def merge_parents(root: Path, revisions: Sequence[str]) -> dict[str, int]:
+    """The merge commits `revisions` select, with how many parents each has."""
+    out = run(("rev-list", "--merges", "--parents", *revisions, "--"), cwd=root).decode()
+    return {fields[0]: len(fields) - 1 for fields in map(str.split, out.splitlines()) if fields}
 
 
 def has_commit(root: Path, revision: str) -> bool:

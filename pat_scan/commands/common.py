@@ -63,7 +63,7 @@ def finish(
     # The network only when asked: --verify, or `verify: true` for scan and history (the hook
     # needs its own --verify).
     verify = verify or VerifyOptions()
-    if verify.requested or (session.config.verify and kind != "hook"):
+    if verify.requested or (session.config.verify and kind not in ("hook", "push")):
         from pat_scan.verify.run import verify_findings
 
         result.findings, verifications = verify_findings(verify, session.config, result.findings)
@@ -91,7 +91,7 @@ def _unscanned(unscanned: dict[str, str], kind: str) -> None:
     """Say which files could not be checked and how to let them through (the run fails)."""
     from pat_scan.reporters.text import shown
 
-    what = {"hook": "the commit or push is stopped", "history": "the scan is incomplete"}
+    what = {"hook": "the commit is stopped", "push": "the push is stopped"}
     print(
         f"pat-scan: error: {len(unscanned)} file(s) could not be checked, so "
         f"{what.get(kind, 'the scan is incomplete')}:",

@@ -51,4 +51,5 @@ def run(args: argparse.Namespace) -> int:
     options = report_options(args)
     session = Session(root, rule_options(args), options, args.max_file_size)
     result = scan.scan_hook(session, hook)
-    return finish(options, session, result, "hook", set(), verify_options(args))
+    kind = "push" if hook.from_ref and hook.to_ref else "hook"
+    return finish(options, session, result, kind, set(), verify_options(args))

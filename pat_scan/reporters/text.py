@@ -116,6 +116,8 @@ def _advice(report: Report, blocking: list[Finding]) -> str:
             " the old commits, so revoking it (2) is what makes it harmless; rewriting history"
             " (git filter-repo) is optional and needs every clone replaced."
         )
+    elif report.kind == "push":
+        lines += _rewrite_advice(blocking)
     else:
         lines.append(
             "  1. Remove the secret from the file"
@@ -139,11 +141,36 @@ def _advice(report: Report, blocking: list[Finding]) -> str:
         "  3. Load the new value from the environment or a secret manager at run time"
         " (os.environ[...], process.env...), never from the source."
     )
-    lines.append(
-        "  4. Not a secret? Add `pat-scan: allow` in a comment on that line"
-        " (or `pat-scan: allow[rule-id]`), or record it with `pat-scan baseline create`."
-    )
+    if report.kind == "push":
+        lines.append(
+            "  4. Not a secret? Add `pat-scan: allow` in a comment on that line"
+            " (or `pat-scan: allow[rule-id]`) in the commit that added it (as in 1), then push."
+        )
+    else:
+        lines.append(
+            "  4. Not a secret? Add `pat-scan: allow` in a comment on that line"
+            " (or `pat-scan: allow[rule-id]`), or record it with `pat-scan baseline create`."
+        )
     return "\n".join(lines)
+
+
+def _rewrite_advice(blocking: list[Finding]) -> list[str]:
+    """Step 1 for a push: the commits are not on the remote yet, so take the secret out of
+    them; the exact commands for each commit that added one."""
+    shas = list(dict.fromkeys(f.commit.sha for f in blocking if f.commit is not None))
+    lines = [
+        "  1. Take it out of the commits you are pushing: they are not on the remote yet, so"
+        " rewrite them, then push again. For each commit below, mark it `edit`, remove the"
+        " secret, and go on:"
+    ]
+    for sha in shas:
+        lines.append(
+            f"       git rebase -i {sha[:12]}~1   # change `pick {sha[:7]}` to `edit`"
+            " (a first commit: git rebase -i --root)"
+        )
+    lines.append("       # remove the secret, then: git commit --amend -a && git rebase --continue")
+    lines.append("     The last commit alone: remove it, then git commit --amend -a.")
+    return lines
 
 
 def _quiet_reason(report: Report) -> str:

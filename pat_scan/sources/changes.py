@@ -17,19 +17,43 @@ from pat_scan.sources.diff import FileChange
 
 
 def staged(root: Path, paths: Sequence[str] = ()) -> list[FileChange]:
+    """What the commit being made adds to the current branch (for a merge, under pre-commit
+    or pre-merge-commit, what it brings in from the merged branch too: the index against
+    HEAD)."""
     return diff.parse(git.staged_patch(root, paths))
 
 
 def pushed(root: Path, from_ref: str, to_ref: str) -> list[FileChange]:
-    """What a push adds. A new branch (all-zero from-ref) or a from-ref this clone lacks: every
-    commit not yet on any remote-tracking branch."""
+    """What a push adds: each commit's own changes, and of each merge what none of its parents
+    had (a conflict resolution; the merged branch's commits are scanned as commits): every
+    commit not yet on the remote's branch (the from-ref, when this clone has it; all zeros for a
+    new branch) nor on any remote-tracking branch."""
     if not to_ref.strip("0"):
         return []  # deleting a branch adds nothing
-    if from_ref.strip("0") and git.has_commit(root, from_ref):
-        revisions = [f"{from_ref}..{to_ref}"]
-    else:
-        revisions = [to_ref, "--not", "--remotes"]
-    return diff.parse(git.range_patch(root, revisions))
+    # Commits the remote has already (its branch, or any other remote-tracking branch) are
+    # not this push's.
+    known = [from_ref] if from_ref.strip("0") and git.has_commit(root, from_ref) else []
+    revisions = [to_ref, "--not", *known, "--remotes"]
+    found = diff.parse(git.range_patch(root, revisions))
+    parents = git.merge_parents(root, revisions)
+    if not parents:
+        return found
+    merges = diff.parse(git.range_patch(root, revisions, merges=True))
+    return found + _merges(merges, parents)
+
+
+def _merges(changes: list[FileChange], parents: dict[str, int]) -> list[FileChange]:
+    """Each merge's changes against each of its parents (grouped as they came), reduced to
+    what none of its parents had; a merge that is one of its parents as it is adds nothing."""
+    by_commit: dict[str, dict[int, list[FileChange]]] = {}
+    for change in changes:
+        by_commit.setdefault(change.commit, {}).setdefault(change.part, []).append(change)
+    return [
+        change
+        for commit, parts in by_commit.items()
+        if len(parts) == parents.get(commit)
+        for change in diff.common([parts[part] for part in sorted(parts)])
+    ]
 
 
 def blobs(

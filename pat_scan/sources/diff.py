@@ -7,7 +7,7 @@ counts, so content that looks like a header ("diff --git", "+++ b/x") cannot con
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 COMMIT_MARKER = b"\0commit "  # what `--format=%x00commit %H` prints before each commit's patch
 _GITLINK = "160000"
@@ -17,11 +17,12 @@ _SYMLINK = "120000"
 class FileChange:
     """One file's change, filled in as the parser reads its header and hunks."""
 
-    __slots__ = ("added", "binary", "blob", "commit", "mode", "old_blob", "path")
+    __slots__ = ("added", "binary", "blob", "commit", "mode", "old_blob", "part", "path")
 
-    def __init__(self, path: str = "", commit: str = "") -> None:
+    def __init__(self, path: str = "", commit: str = "", part: int = 0) -> None:
         self.path = path
         self.commit = commit  # the commit that made the change ('' for staged changes)
+        self.part = part  # which commit marker it followed (a merge's patch per parent)
         self.blob = ""  # full id of the new blob; all zeros when the file was deleted
         self.old_blob = ""  # full id of the blob it replaced; all zeros for a new file
         self.mode = ""
@@ -43,20 +44,24 @@ class FileChange:
         return any(start <= last and first <= end for start, end in self.added)
 
 
-def parse(patch: bytes) -> list[FileChange]:
-    return list(_changes(iter(patch.split(b"\n"))))
+def parse(patch: bytes | Iterable[bytes]) -> list[FileChange]:
+    """The changes of a patch, given whole or as its lines (without their newlines)."""
+    lines = patch.split(b"\n") if isinstance(patch, bytes) else patch
+    return list(_changes(iter(lines)))
 
 
 def _changes(lines: Iterator[bytes]) -> Iterator[FileChange]:
     commit = ""
+    part = 0
     current: FileChange | None = None
     for line in lines:
         if line.startswith(COMMIT_MARKER):
             commit = line[len(COMMIT_MARKER) :].decode().strip()
+            part += 1
         elif line.startswith(b"diff --git "):
             if current is not None:
                 yield current
-            current = FileChange(path="", commit=commit)
+            current = FileChange(path="", commit=commit, part=part)
         elif current is None:
             continue
         elif line.startswith(b"@@ "):
@@ -68,6 +73,44 @@ def _changes(lines: Iterator[bytes]) -> Iterator[FileChange]:
             _header_line(current, line)
     if current is not None:
         yield current
+
+
+def common(patches: Sequence[Sequence[FileChange]]) -> list[FileChange]:
+    """What a merge adds that none of its parents had: one patch against each parent, and of
+    each file the lines every patch adds (a file absent from one patch is that parent's)."""
+    if not patches:
+        return []
+    others = [{change.path: change for change in patch} for patch in patches[1:]]
+    found: list[FileChange] = []
+    for change in patches[0]:
+        matching = [other.get(change.path) for other in others]
+        if any(other is None for other in matching):
+            continue
+        added = change.added
+        for other in matching:
+            assert other is not None
+            added = _intersection(added, other.added)
+        merged = FileChange(change.path, change.commit, change.part)
+        merged.blob, merged.old_blob, merged.mode = change.blob, change.old_blob, change.mode
+        merged.added = added
+        merged.binary = change.binary and all(o is not None and o.binary for o in matching)
+        found.append(merged)
+    return found
+
+
+def _intersection(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Line ranges in both (each list sorted, inclusive ranges)."""
+    both: list[tuple[int, int]] = []
+    i = j = 0
+    while i < len(a) and j < len(b):
+        start, end = max(a[i][0], b[j][0]), min(a[i][1], b[j][1])
+        if start <= end:
+            both.append((start, end))
+        if a[i][1] < b[j][1]:
+            i += 1
+        else:
+            j += 1
+    return both
 
 
 def _header_line(change: FileChange, line: bytes) -> None:

@@ -207,7 +207,7 @@ def test_a_file_the_hook_cannot_read_stops_the_commit(
     monkeypatch.setattr(Path, "open", refusing_open)
     result = cli("hook", "locked.txt", cwd=repo)
     assert result.code == 3
-    assert "locked.txt: unreadable" in result.err and "commit or push is stopped" in result.err
+    assert "locked.txt: unreadable" in result.err and "commit is stopped" in result.err
 
 
 def test_a_staged_file_only_partly_checked_stops_the_commit(

@@ -191,3 +191,80 @@ def test_pre_push(project: Path, pre_commit_home: Path, tmp_path: Path) -> None:
     assert commit(project, home).returncode == 0
     new_branch = push("feature")
     assert new_branch.returncode == 0, new_branch.stdout + new_branch.stderr
+
+
+def test_pre_merge_commit_checks_what_a_clean_merge_brings(
+    project: Path, pre_commit_home: Path
+) -> None:
+    """Before: a clean merge ran no hook at all (git runs pre-merge-commit for it, which was
+    neither declared nor handled), so a token from the merged branch entered unchecked."""
+    home = pre_commit_home
+    installed = pre_commit(project, home, "install", "-t", "pre-merge-commit")
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+    (project / "a.py").write_text("base\n")
+    git(project, "add", ".")
+    assert commit(project, home).returncode == 0
+    git(project, "checkout", "-qb", "side")
+    (project / "b.py").write_text(f"T = '{token(seed=21)}'\n")
+    git(project, "add", "b.py")
+    assert commit(project, home, "--no-verify").returncode == 0  # it slipped in on a branch
+    git(project, "checkout", "-q", "main")
+    (project / "c.py").write_text("main\n")
+    git(project, "add", "c.py")
+    assert commit(project, home).returncode == 0
+    env = {**os.environ, "PRE_COMMIT_HOME": str(home)}
+    merge = subprocess.run(
+        ["git", "merge", "--no-edit", "side"],
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        check=False,
+        env=env,
+    )
+    assert merge.returncode != 0
+    assert "b.py:1:6: github-pat-classic" in merge.stdout
+    assert len(git(project, "log", "-1", "--format=%P").stdout.split()) == 1  # no merge made
+
+
+def test_pre_push_checks_what_a_merge_resolution_adds(
+    project: Path, pre_commit_home: Path, tmp_path: Path
+) -> None:
+    """Before: pre-push scanned with `git log --no-merges`, so a conflict resolution that
+    added a token (committed with --no-verify) was pushed with "Passed"."""
+    home = pre_commit_home
+    remote = tmp_path / "remote.git"
+    git(tmp_path, "init", "-q", "--bare", str(remote))
+    git(project, "remote", "add", "origin", str(remote))
+    env = {**os.environ, "PRE_COMMIT_HOME": str(home)}
+
+    def push(*args: str) -> subprocess.CompletedProcess[str]:
+        run = ["git", "push", "-q", "origin", *args]
+        return subprocess.run(run, cwd=project, capture_output=True, text=True, env=env)
+
+    (project / "a.py").write_text("base\n")
+    git(project, "add", ".")
+    assert commit(project, home).returncode == 0
+    git(project, "checkout", "-qb", "side")
+    (project / "a.py").write_text("side\n")
+    (project / "old.py").write_text(f"OLD = '{token(seed=31)}'\n")
+    git(project, "add", ".")
+    assert commit(project, home, "--no-verify").returncode == 0
+    assert push("--no-verify", "main", "side").returncode == 0  # both already on the remote
+    git(project, "checkout", "-q", "main")
+    (project / "a.py").write_text("main\n")
+    assert commit(project, home, "-a").returncode == 0
+    assert git(project, "merge", "side", check=False).returncode != 0  # a conflict in a.py
+    (project / "a.py").write_text(f"resolved = '{token(seed=32)}'\n")
+    git(project, "add", "a.py")
+    assert commit(project, home, "--no-edit", "--no-verify").returncode == 0
+    blocked = push("main")
+    assert blocked.returncode != 0
+    output = blocked.stdout + blocked.stderr
+    assert "a.py:1:13: github-pat-classic" in output
+    assert "old.py" not in output  # what the merged branch already held is not the merge's
+    # Before: "remove it from the file and `git add`", and `pat-scan baseline create`, which
+    # records nothing of a commit. The commits are not on the remote: rewrite them.
+    merge = git(project, "rev-parse", "HEAD").stdout.strip()
+    assert f"git rebase -i {merge[:12]}~1" in output and "git commit --amend -a" in output
+    assert "baseline create" not in output and "git add" not in output

@@ -57,3 +57,19 @@ def test_unusual_names_deletions_renames_and_lookalike_content(repo: Path) -> No
 def test_unquote() -> None:
     assert diff.unquote(b'"a\\tb\\303\\251\\"c"') == 'a\tb\u00e9"c'
     assert diff.unquote(b"plain name") == "plain name"
+
+
+def test_what_a_merge_adds_is_what_every_parents_patch_adds() -> None:
+    from pat_scan.sources.diff import FileChange, common
+
+    def change(path: str, *added: tuple[int, int]) -> FileChange:
+        made = FileChange(path, "m")
+        made.blob, made.added = "b" * 40, list(added)
+        return made
+
+    first = [change("a.py", (1, 3), (7, 7)), change("only-first.py", (1, 1))]
+    second = [change("a.py", (2, 2), (6, 9))]
+    [merged] = common([first, second])
+    assert merged.path == "a.py" and merged.added == [(2, 2), (7, 7)]
+    assert [(c.path, c.added) for c in common([first])] == [(c.path, c.added) for c in first]
+    assert common([]) == []
