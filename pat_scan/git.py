@@ -428,6 +428,11 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
                 stream.close()
 
 
+def is_shallow(root: Path) -> bool:
+    """Whether the repository is a shallow clone (history before its boundary is missing)."""
+    return run(("rev-parse", "--is-shallow-repository"), cwd=root).strip() == b"true"
+
+
 def tree_blob_ids(root: Path, revision: str) -> set[str]:
     """Ids of every blob in `revision`'s tree (empty for an unborn HEAD)."""
     if resolve_commit(root, revision) is None:
@@ -445,13 +450,14 @@ def commit_ids(root: Path, revisions: Sequence[str]) -> list[str]:
     return run(("rev-list", *revisions, "--"), cwd=root).decode().split()
 
 
-# One record per commit: \x01 sha, author name, email, unix time, ISO date, message; then with
-# `raw`, for each file the commit adds or modifies (first parent), its raw line and its path.
-LOG_FORMAT = "--format=%x01%H%x00%an%x00%ae%x00%at%x00%aI%x00%B"
+# One record per commit: \x01 sha, author name, email, ISO date, message; then with `raw`, for
+# each file the commit adds or modifies (first parent), its raw line and its path.
+LOG_FORMAT = "--format=%x01%H%x00%an%x00%ae%x00%aI%x00%B"
 
 
 def history_log(root: Path, revisions: Sequence[str], raw: bool) -> Iterator[bytes]:
-    """NUL-separated tokens of `git log`, oldest first (parents before children)."""
+    """NUL-separated tokens of `git log`, oldest first: parents before children, whatever
+    their dates say (--date-order, reversed)."""
     return stream_records(_history_log_args(revisions, raw), root)
 
 

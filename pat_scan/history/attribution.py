@@ -1,5 +1,6 @@
 """Each secret once, at the first commit that added it: the findings of every blob and message
-grouped by identity (rule + secret), the earliest kept, with where it came from."""
+grouped by identity (rule + secret), the earliest kept, with where it came from. Earliest is by
+the history's topology (parents before children), not by dates, which can be equal or wrong."""
 
 from __future__ import annotations
 
@@ -50,7 +51,7 @@ def _order(member: tuple[Finding, str], intros: Mapping[str, Intro]) -> tuple[in
     intro = intros.get(source)
     if intro is None:
         return (2**63, "", finding.path, finding.line)
-    return (intro.time, intro.sha, intro.path, finding.line)
+    return (intro.position, intro.sha, intro.path, finding.line)
 
 
 def _date(finding: Finding) -> str:

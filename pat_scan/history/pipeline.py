@@ -26,7 +26,9 @@ from pat_scan.sources.history import Commit
 
 # Below this many blobs a worker pool costs more than it saves.
 SERIAL_BELOW = 2000
-CHUNK_BLOBS = 2000  # blobs a worker reads through one cat-file process and scans at a time
+# Blobs a worker scans at a time (reading them through the one cat-file process it keeps): a
+# chunk's findings are stored as it finishes, so an interrupted scan keeps all but the last few.
+CHUNK_BLOBS = 250
 STORE_BATCH = 500  # blob ids looked up in the incremental store at a time
 MESSAGE_BATCH = 1000  # commit messages scanned joined at a time
 
@@ -212,15 +214,20 @@ class _Pipeline:
         missing = wanted or any(sha not in self.intros for sha in self.message_findings)
         if self.store is not None and not new_commits and not missing:
             return  # nothing new: everything below is already in the store
-        pending: list[Commit] = []  # commits whose messages are still to be scanned
+        pending: list[tuple[int, Commit]] = []  # commits whose messages are yet to be scanned
         if self.log is not None:
             tokens = self.log.records()
         else:
             tokens = git.history_log(self.root, self.revisions, raw=bool(wanted))
-        for commit in history.commits(tokens, wanted):
-            intro = Intro(commit.sha, commit.author, commit.email, commit.time, commit.date, "")
+        # Stored first commits take their place in this walk (new commits may come before them).
+        stored_shas = {intro.sha for intro in self.intros.values()}
+        positions: dict[str, int] = {}
+        for position, commit in enumerate(history.commits(tokens, wanted)):
+            if commit.sha in stored_shas:
+                positions[commit.sha] = position
+            intro = Intro(commit.sha, commit.author, commit.email, position, commit.date, "")
             if messages and commit.sha not in known_commits:
-                pending.append(commit)
+                pending.append((position, commit))
                 if len(pending) == MESSAGE_BATCH:
                     self._scan_messages(pending)
                     pending = []
@@ -230,20 +237,23 @@ class _Pipeline:
                 if oid in wanted and oid not in self.intros:
                     self.intros[oid] = intro._replace(path=path)
         self._scan_messages(pending)
+        for source, intro in self.intros.items():
+            if intro.sha in positions:
+                self.intros[source] = intro._replace(position=positions[intro.sha])
         if self.store is not None:
             self.store.set_intros(key, self.intros)
             self.store.commit()
 
-    def _scan_messages(self, commits: list[Commit]) -> None:
+    def _scan_messages(self, commits: list[tuple[int, Commit]]) -> None:
         if self.store is not None:
-            self.store.add_commits(commit.sha for commit in commits)
-        by_sha = {commit.sha: commit for commit in commits}
-        for sha, found in scan_messages(self.matcher, commits).items():
+            self.store.add_commits(commit.sha for _, commit in commits)
+        by_sha = {commit.sha: (position, commit) for position, commit in commits}
+        found_in = scan_messages(self.matcher, [commit for _, commit in commits])
+        for sha, found in found_in.items():
             self.message_findings[sha] = self._judged(sha, found)
-            c = by_sha[sha]
-            self.intros.setdefault(
-                sha, Intro(c.sha, c.author, c.email, c.time, c.date, MESSAGE_PATH)
-            )
+            position, c = by_sha[sha]
+            intro = Intro(c.sha, c.author, c.email, position, c.date, MESSAGE_PATH)
+            self.intros.setdefault(sha, intro)
 
     def close(self) -> None:
         self.observer.stop()
@@ -256,6 +266,7 @@ class _Pipeline:
         result = Result()
         result.stats = self.stats
         result.interrupted = self.interrupted
+        result.shallow = git.is_shallow(self.root)
         head = git.tree_blob_ids(self.root, "HEAD") if self.complete else set()
         origins = attribution.Origins(self.intros, head, set(self.message_findings))
         sources = [*self.blob_findings.items(), *self.message_findings.items()]

@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 from pat_scan.findings import Finding
 from pat_scan.rules import Rule
 
-SCHEMA = 1
+SCHEMA = 2
 _TABLES = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE blobs (oid TEXT PRIMARY KEY, skipped TEXT) WITHOUT ROWID;
@@ -33,7 +33,7 @@ CREATE TABLE findings (
 CREATE INDEX findings_source ON findings (source);
 CREATE TABLE intros (
     revisions TEXT NOT NULL, oid TEXT NOT NULL, sha TEXT NOT NULL, author TEXT NOT NULL,
-    email TEXT NOT NULL, time INTEGER NOT NULL, date TEXT NOT NULL, path TEXT NOT NULL,
+    email TEXT NOT NULL, position INTEGER NOT NULL, date TEXT NOT NULL, path TEXT NOT NULL,
     PRIMARY KEY (revisions, oid)
 ) WITHOUT ROWID;
 """
@@ -63,7 +63,7 @@ class Intro(NamedTuple):
     sha: str
     author: str
     email: str
-    time: int
+    position: int  # in the history walk, parents before children: orders "first"
     date: str
     path: str
 
@@ -147,7 +147,7 @@ class Store:
 
     def intros(self, revisions: str) -> dict[str, Intro]:
         rows = self._db.execute(
-            "SELECT oid, sha, author, email, time, date, path FROM intros WHERE revisions = ?",
+            "SELECT oid, sha, author, email, position, date, path FROM intros WHERE revisions = ?",
             (revisions,),
         )
         return {oid: Intro(*rest) for oid, *rest in rows}

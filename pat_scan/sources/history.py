@@ -16,7 +16,6 @@ class Commit(NamedTuple):
     sha: str
     author: str
     email: str
-    time: int  # author time, seconds since the epoch: orders "first"
     date: str  # ISO 8601, as shown
     message: str
     added: list[tuple[str, str]]  # (blob id, path) of wanted blobs the commit adds or changes
@@ -85,7 +84,7 @@ def commits(tokens: Iterator[bytes], wanted: Collection[str]) -> Iterator[Commit
             if header:
                 yield _commit(header, added)
             header, added = [token[1:].decode()], []
-            for _ in range(5):
+            for _ in range(4):
                 header.append(next(tokens).decode("utf-8", "replace"))
         elif token.startswith(b":"):
             path = next(tokens, b"")
@@ -105,5 +104,5 @@ def commits(tokens: Iterator[bytes], wanted: Collection[str]) -> Iterator[Commit
 
 
 def _commit(header: list[str], added: list[tuple[str, str]]) -> Commit:
-    sha, author, email, time, date, message = header
-    return Commit(sha, author, email, int(time or 0), date, message, added)
+    sha, author, email, date, message = header
+    return Commit(sha, author, email, date, message, added)

@@ -3,6 +3,7 @@ files, merges and commit messages; each unique blob scanned once; the incrementa
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -169,9 +170,18 @@ def test_bare_shallow_and_worktree(repo: Path, cli: Any, tmp_path: Path) -> None
     assert len(history(cli, str(bare), cwd=tmp_path)[1]["findings"]) == 2
     shallow = tmp_path / "shallow"
     git(tmp_path, "clone", "-q", "--depth", "1", f"file://{repo}", str(shallow))
-    [finding] = history(cli, cwd=shallow)[1]["findings"]
+    _, report = history(cli, cwd=shallow)
+    [finding] = report["findings"]
     assert finding["path"] == "b.py"
     assert finding["commit"]["present_at_head"] is True
+    # Before: reported as if whole. A shallow clone lacks the older commits: say so everywhere.
+    assert report["complete"] is False and report["notices"][0]["kind"] == "shallow"
+    text = cli("history", cwd=shallow)
+    assert "shallow clone" in text.out and "git fetch --unshallow" in text.out
+    assert "(incomplete" in text.out
+    sarif = cli("history", "--format", "sarif", cwd=shallow).json()
+    [note] = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    assert note["descriptor"]["id"] == "shallow" and note["level"] == "warning"
     git(repo, "worktree", "add", "-q", str(tmp_path / "wt"))
     assert len(history(cli, "--incremental", cwd=tmp_path / "wt")[1]["findings"]) == 2
     assert history_store.location(repo / ".git").is_file()  # the common git dir
@@ -259,7 +269,78 @@ def test_interrupt_reports_partial_result(tmp_path: Path) -> None:
     assert process.returncode == 130, err
     assert b"Traceback" not in err
     assert b"interrupted" in err
-    assert b'"findings"' in out
+    # Before: a report like a complete one (no flag), and SARIF's executionSuccessful true.
+    report = json.loads(out)
+    assert report["complete"] is False and report["notices"][0]["kind"] == "interrupted"
+
+
+def test_an_interrupted_incremental_scan_resumes(tmp_path: Path) -> None:
+    """What an interrupted --incremental scan finished is stored: the next run reads only the
+    rest, and reports what the whole history holds."""
+    import signal
+    import sys
+    import time
+
+    repo = tmp_path / "big"
+    git(tmp_path, "init", "-q", str(repo))
+    line = "x = 1  # " + "abcdefghij" * 10 + "\n"
+    stream = []
+    for n in range(3000):
+        data = f"{n}\n" + line * 300 + (f"T = '{token(seed=n)}'\n" if n % 500 == 0 else "")
+        stream.append(
+            f"commit refs/heads/main\ncommitter A <a@example.invalid> {1700000000 + n} +0000\n"
+            f"data 2\nc\nM 100644 inline f{n % 50}.py\ndata {len(data)}\n{data}\n"
+        )
+    subprocess.run(
+        ["git", "fast-import", "--quiet"], cwd=repo, input="".join(stream).encode(), check=True
+    )
+    command = [sys.executable, "-m", "pat_scan", "history", "--incremental", "--format", "json"]
+    process = subprocess.Popen(
+        [*command, "--jobs", "1"], cwd=repo, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    deadline = time.monotonic() + 60
+    store = history_store.location(repo / ".git")
+    while time.monotonic() < deadline and _stored_blobs(store) < 250:
+        time.sleep(0.05)  # a first chunk is stored
+    process.send_signal(signal.SIGINT)
+    out, _ = process.communicate(timeout=60)
+    assert process.returncode == 130
+    first = json.loads(out)
+    resumed = subprocess.run(command, cwd=repo, capture_output=True, check=False)
+    second = json.loads(resumed.stdout)
+    assert resumed.returncode == 1 and second["complete"] is True
+    assert len(second["findings"]) == 6
+    total = first["stats"]["files_scanned"] + second["stats"]["files_scanned"]
+    assert first["stats"]["files_scanned"] > 0 and total == 3000
+
+
+def _stored_blobs(store: Path) -> int:
+    import sqlite3
+
+    try:
+        with sqlite3.connect(f"file:{store}?mode=ro", uri=True) as db:
+            return int(db.execute("SELECT count(*) FROM blobs").fetchone()[0])
+    except sqlite3.Error:
+        return 0
+
+
+def test_the_first_commit_is_the_first_in_the_history_whatever_the_dates(
+    repo: Path, cli: Any
+) -> None:
+    """Before: ordered by author time, then sha: a backdated child, or commits made in the same
+    second, took the secret from the commit that really added it."""
+    secret = token(seed=41)
+    git(repo, "commit", "-q", "--allow-empty", "-m", "root")
+    env_dates = [("2024-03-02T10:00:00Z", "a.py"), ("2024-03-01T10:00:00Z", "b.py")]
+    shas = []
+    for date, name in env_dates:  # the child is backdated a day before its parent
+        (repo / name).write_text(f"{name[0]} = '{secret}'\n")
+        git(repo, "add", name)
+        git(repo, "commit", "-q", "-m", name, f"--date={date}")
+        shas.append(git(repo, "rev-parse", "HEAD").stdout.strip())
+    [finding] = history(cli, cwd=repo)[1]["findings"]
+    assert finding["commit"]["sha"] == shas[0] and finding["path"] == "a.py"
+    assert finding["commit"]["occurrences"] == 2
 
 
 def _workers(pid: int) -> list[str]:

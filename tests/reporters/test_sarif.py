@@ -663,3 +663,39 @@ def test_action_installs_from_its_own_checkout_and_uploads() -> None:
     # Inputs go through env, never straight into a script (script injection).
     for step in steps:
         assert "${{" not in step.get("run", ""), step.get("name")
+
+
+def test_the_action_fetches_a_shallow_checkout_whole_before_a_history_scan(
+    repo: Path, tmp_path: Path
+) -> None:
+    """Before: with actions/checkout's default depth of 1, history mode uploaded a report of
+    the last commit only, as if it were the whole history."""
+    import subprocess
+    import sys
+
+    from tests.helpers import commit_files
+
+    commit_files(repo, {"a.py": f"A = '{token(seed=71)}'\n"})
+    commit_files(repo, {"a.py": "clean\n", "b.py": f"B = '{token(seed=72)}'\n"})
+    checkout = tmp_path / "checkout"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{repo}", str(checkout))
+    action = yaml.safe_load((REPO_ROOT / "action.yml").read_text(encoding="utf-8"))
+    [scan] = [step for step in action["runs"]["steps"] if step.get("id") == "scan"]
+    outputs = tmp_path / "outputs"
+    env = {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        "PAT_SCAN_MODE": "history",
+        "PAT_SCAN_ARGS": "",
+        "PAT_SCAN_SARIF": str(tmp_path / "report.sarif"),
+        "GITHUB_OUTPUT": str(outputs),
+    }
+    done = subprocess.run(
+        ["bash", "-c", scan["run"]], cwd=checkout, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    document = json.loads((tmp_path / "report.sarif").read_text())
+    assert {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results(document)
+    } == {"a.py", "b.py"}
+    assert "exit-code=1" in outputs.read_text()
