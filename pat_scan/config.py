@@ -19,7 +19,13 @@ FILE_NAMES = (".pat-scan.yaml", ".pat-scan.yml")
 # Baselines and ignore files of pat-scan and of the scanners it replaces: their entries are
 # hashes and locations, not credentials.
 SCANNER_FILES = frozenset({".pat-scan-baseline.json", ".secrets.baseline", ".gitleaksignore"})
-_UNITS = {"": 1, "b": 1, "kb": 1024, "mb": 1024**2, "gb": 1024**3}
+_UNITS = {
+    **{unit: 1 for unit in ("", "b")},
+    **{unit: 1024 for unit in ("k", "kb", "kib")},
+    **{unit: 1024**2 for unit in ("m", "mb", "mib")},
+    **{unit: 1024**3 for unit in ("g", "gb", "gib")},
+}
+_SIZE = re.compile(r"(\d+(?:\.\d+)?)([a-z]*)")
 
 
 class Config(NamedTuple):
@@ -298,13 +304,15 @@ def _entropy(where: str, value: object) -> dict[str, float]:
 
 
 def parse_size(text: str) -> int:
-    """'10MB', '512kb', '1048576' -> bytes; ValueError otherwise."""
-    cleaned = text.strip().lower().replace(" ", "")
-    digits = cleaned.rstrip("kmgb")
-    unit = cleaned[len(digits) :]
-    if not digits.isdigit() or unit not in _UNITS:
+    """'10MB', '10M', '1.5MB', '512kb', '2GiB', '1048576' -> bytes (K, M and G are powers of
+    1024); ValueError otherwise, and for less than one byte."""
+    found = _SIZE.fullmatch(text.strip().lower().replace(" ", ""))
+    if found is None or found.group(2) not in _UNITS:
         raise ValueError(text)
-    return int(digits) * _UNITS[unit]
+    size = int(float(found.group(1)) * _UNITS[found.group(2)])
+    if size < 1:
+        raise ValueError(text)
+    return size
 
 
 def _size(where: str, value: object) -> int | None:

@@ -125,10 +125,24 @@ def has_commit(root: Path, revision: str) -> bool:
     return True
 
 
+# How much of git's own message an error keeps: all of it, within reason.
+_MESSAGE_LINES = 12
+_MESSAGE_CHARACTERS = 2000
+
+
 def _failure(args: Sequence[str], stderr: bytes, returncode: int) -> GitError:
-    """The error for a failed git command: its last line of stderr, or its exit status."""
-    message = stderr.decode("utf-8", "replace").strip().splitlines()
-    detail = message[-1] if message else f"exit status {returncode}"
+    """The error for a failed git command: git's whole message (bounded), or its exit status,
+    and the fix where pat-scan knows one."""
+    lines = [line.rstrip() for line in stderr.decode("utf-8", "replace").strip().splitlines()]
+    detail = "\n".join(lines[:_MESSAGE_LINES])[:_MESSAGE_CHARACTERS]
+    if len(lines) > _MESSAGE_LINES:
+        detail += f"\n({len(lines) - _MESSAGE_LINES} more lines)"
+    detail = detail or f"exit status {returncode}"
+    if "dubious ownership" in detail:
+        detail += (
+            "\npat-scan: git refuses a repository another user owns; if you trust it, run "
+            "the `git config --global --add safe.directory ...` command above, then try again"
+        )
     return GitError(f"git {_subcommand(args)} failed: {detail}")
 
 
@@ -227,14 +241,22 @@ class Spooled:
     a pass whose output is needed only after other work runs on a core that work leaves idle.
     The file holds what the repository already holds (commit messages, paths) and is gone when
     closed or when the process ends. It is made in `near` (a git dir: the repository's disk,
-    where /tmp may be memory) when that is writable."""
+    where /tmp may be memory) when that is writable; should that disk fill up, git runs again
+    into the system's temporary folder."""
 
     def __init__(self, args: Sequence[str], cwd: Path, near: Path | None = None) -> None:
         self.args = tuple(args)
-        self._output = _unnamed_file(near)
+        self._cwd = cwd
+        self._near = near
+        self._start(near)
+
+    def _start(self, folder: Path | None) -> None:
+        self._output = _unnamed_file(folder)
         self._errors = _unnamed_file(None)
         try:
-            self._process = _popen(args, cwd, False, stdout=self._output, stderr=self._errors)
+            self._process = _popen(
+                self.args, self._cwd, False, stdout=self._output, stderr=self._errors
+            )
         except GitError:
             self._output.close()
             self._errors.close()
@@ -245,6 +267,10 @@ class Spooled:
 
     def records(self) -> Iterator[bytes]:
         """The NUL-separated output once git is done; a failure raises GitError."""
+        if self._process.wait() != 0 and self._near is not None:
+            self.close()  # the git dir's disk may be full: once more, in the temporary folder
+            self._near = None
+            self._start(None)
         if self._process.wait() != 0:
             self._errors.seek(0)
             raise _failure(self.args, self._errors.read(), self._process.returncode)

@@ -144,8 +144,20 @@ def test_parse_size() -> None:
     assert parse_size("10MB") == 10 * 1024 * 1024
     assert parse_size("512kb") == 512 * 1024
     assert parse_size("100") == 100
-    with pytest.raises(ValueError, match="10XB"):
-        parse_size("10XB")
+    # Before: "10M" and "1.5MB" were refused.
+    assert parse_size("10M") == parse_size("10MiB") == 10 * 1024 * 1024
+    assert parse_size("1.5MB") == 1536 * 1024
+    assert parse_size("2 G") == 2 * 1024**3
+    for bad in ("10XB", "", "MB", "0.1b", "-5MB", "1.2.3KB"):
+        with pytest.raises(ValueError):
+            parse_size(bad)
+
+
+def test_jobs_must_be_a_number_of_processes(repo: Path, cli: Any) -> None:
+    """Before: `--jobs -3` was accepted."""
+    for bad in ("-3", "0", "two"):
+        result = cli("history", "--jobs", bad, cwd=repo)
+        assert result.code == 2 and "number of processes" in result.err
 
 
 def test_a_valid_yaml_file_is_read_from_the_cache_the_next_time(tmp_path: Path) -> None:

@@ -41,6 +41,41 @@ def test_a_failing_spooled_command_raises_with_gits_message(repo: Path) -> None:
         spooled.close()
 
 
+def test_a_full_git_dir_disk_falls_back_to_the_temporary_folder(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before: git failed with "No space left on device" and the scan with it, though the
+    README says the spooled log goes to the temporary folder when the git dir cannot hold it.
+    The git dir's disk is made full with /dev/full, where every write fails with ENOSPC."""
+    _commits(repo, 5)
+    real = pat_git._unnamed_file
+
+    def full_near_the_repository(folder: Path | None) -> object:
+        return open("/dev/full", "w+b") if folder is not None else real(None)  # noqa: SIM115
+
+    monkeypatch.setattr(pat_git, "_unnamed_file", full_near_the_repository)
+    spooled = pat_git.spool_history_log(repo, ["--all"], repo / ".git")
+    try:
+        assert list(spooled.records()) == list(pat_git.history_log(repo, ["--all"], raw=True))
+    finally:
+        spooled.close()
+
+
+def test_gits_whole_message_is_kept_with_the_fix_for_dubious_ownership(repo: Path) -> None:
+    """Before: only git's last line was kept, which for dubious ownership says nothing."""
+    message = (
+        b"fatal: detected dubious ownership in repository at '/srv/r'\n"
+        b"To add an exception for this directory, call:\n\n"
+        b"\tgit config --global --add safe.directory /srv/r\n"
+    )
+    error = pat_git._failure(("rev-parse", "--git-common-dir"), message, 128)
+    assert "detected dubious ownership in repository at '/srv/r'" in str(error)
+    assert "git config --global --add safe.directory /srv/r" in str(error)
+    assert "if you trust it" in str(error)
+    long = pat_git._failure(("log",), b"".join(b"line %d\n" % n for n in range(100)), 1)
+    assert "line 0" in str(long) and "(88 more lines)" in str(long) and "line 99" not in str(long)
+
+
 def _blob(repo: Path, text: str) -> str:
     return (
         subprocess.run(

@@ -50,7 +50,7 @@ def register(commands: Any, *parents: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--jobs",
         "-j",
-        type=int,
+        type=_positive,
         metavar="N",
         help="worker processes (default: the number of CPUs; 1 scans in this process)",
     )
@@ -122,3 +122,14 @@ def _targets(args: argparse.Namespace) -> tuple[str, HistoryOptions]:
         jobs=args.jobs,
     )
     return repo or ".", options
+
+
+def _positive(text: str) -> int:
+    """A count of at least one (--jobs)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of processes (1 or more)")
+    return value
