@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -149,7 +150,7 @@ def test_parse_size() -> None:
     assert parse_size("1.5MB") == 1536 * 1024
     assert parse_size("2 G") == 2 * 1024**3
     for bad in ("10XB", "", "MB", "0.1b", "-5MB", "1.2.3KB"):
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match=re.escape(bad) or "^$"):
             parse_size(bad)
 
 

@@ -51,7 +51,7 @@ def test_a_full_git_dir_disk_falls_back_to_the_temporary_folder(
     real = pat_git._unnamed_file
 
     def full_near_the_repository(folder: Path | None) -> object:
-        return open("/dev/full", "w+b") if folder is not None else real(None)  # noqa: SIM115
+        return open("/dev/full", "w+b") if folder is not None else real(None)
 
     monkeypatch.setattr(pat_git, "_unnamed_file", full_near_the_repository)
     spooled = pat_git.spool_history_log(repo, ["--all"], repo / ".git")
