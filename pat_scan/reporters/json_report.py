@@ -16,8 +16,18 @@ SCHEMA_FILE = Path(__file__).with_name("report-schema.json")  # shipped in the w
 
 
 def write(report: Report, out: TextIO) -> None:
-    json.dump(document(report), out, indent=2, sort_keys=False)
-    out.write("\n")
+    """The document, its lists (findings, suppressed) one item a line: the C encoder writes
+    those, where indenting everything would take Python's (seconds for 100,000 findings)."""
+    doc = document(report)
+    out.write("{\n")
+    for number, (key, value) in enumerate(doc.items()):
+        out.write(f"  {json.dumps(key)}: ")
+        if isinstance(value, list) and value:
+            out.write("[\n    " + ",\n    ".join(map(json.dumps, value)) + "\n  ]")
+        else:
+            out.write(json.dumps(value))
+        out.write(",\n" if number < len(doc) - 1 else "\n")
+    out.write("}\n")
 
 
 def document(report: Report) -> dict[str, Any]:

@@ -34,7 +34,7 @@ _URLSAFE_TO_STD = str.maketrans("-_", "+/")
 
 
 def only(text: str, allowed: frozenset[str]) -> bool:
-    return bool(text) and all(ch in allowed for ch in text)
+    return bool(text) and allowed.issuperset(text)
 
 
 def is_digits(text: str) -> bool:
