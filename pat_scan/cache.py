@@ -23,12 +23,12 @@ import re
 import stat
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 KEEP = 64
 FOLDER = "pat-scan"
 # The names pat-scan gives its entries ('rules-<hash>.json', 'hs-<hash>-general-...db').
-ENTRY = re.compile(r"[a-z][a-z0-9]*(?:-[A-Za-z0-9._]+)*\.(?:db|json)")
+ENTRY = re.compile(r"[a-z][a-z0-9]*(?:-[A-Za-z0-9._]+)*\.(?:db|json|bin)")
 _TEMPORARY = re.compile(r"\.tmp-pat-scan-[A-Za-z0-9_]+")
 _ABANDONED = 600  # seconds after which a temporary file is a crashed writer's, not a live one's
 _failed: set[Path] = set()  # folders a write failed in during this run: not tried again
@@ -180,3 +180,53 @@ def write_json(name: str, document: Any) -> None:
     except (TypeError, ValueError):
         return
     write_bytes(name, text.encode())
+
+
+class Seal(NamedTuple):
+    """Where and how an entry derived from secret-bearing bytes is kept (see `seal`)."""
+
+    name: str
+    key: bytes  # 32 bytes to authenticate the entry, 32 for its keystream
+
+
+def seal(label: str, source: bytes) -> Seal:
+    """The entry for a document parsed from `source` (a configuration file, which may hold a
+    token in an allow list): its name and key come from a slow derivation of `source` itself
+    (kdf.stretch), so the entry reveals nothing to whoever lacks the file, and testing guesses
+    of the file against it costs what inverting a fingerprint does."""
+    from pat_scan import kdf
+
+    derived = kdf.stretch(source, salt=b"pat-scan cache\0" + label.encode(), size=80)
+    return Seal(f"{label}-{derived[64:].hex()}.bin", derived[:64])
+
+
+def read_sealed(entry: Seal) -> Any:
+    """The document `write_sealed` kept, or None (absent, altered, or not JSON)."""
+    blob = read_bytes(entry.name)
+    if blob is None:
+        return None
+    tag, body = blob[:32], blob[32:]
+    if hashlib.blake2b(body, key=entry.key[:32], digest_size=32).digest() != tag:
+        return None
+    try:
+        return json.loads(_keystream(entry, body))
+    except ValueError:
+        return None
+
+
+def write_sealed(entry: Seal, document: Any) -> None:
+    """Keep `document` encrypted under the entry's key, authenticated."""
+    try:
+        body = _keystream(entry, json.dumps(document).encode())
+    except (TypeError, ValueError):
+        return
+    tag = hashlib.blake2b(body, key=entry.key[:32], digest_size=32).digest()
+    write_bytes(entry.name, tag + body)
+
+
+def _keystream(entry: Seal, data: bytes) -> bytes:
+    """`data` XOR SHAKE-256(key): one key per source's bytes, so a keystream is never reused
+    for another document."""
+    stream = hashlib.shake_256(entry.key[32:]).digest(len(data))
+    mixed = int.from_bytes(data, "big") ^ int.from_bytes(stream, "big")
+    return mixed.to_bytes(len(data), "big")
