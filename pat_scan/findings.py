@@ -7,10 +7,10 @@ the user asks for it (`--redact none`).
 
 from __future__ import annotations
 
-import hashlib
 from typing import NamedTuple, TypeAlias
 
 from pat_scan.engine.matcher import Match
+from pat_scan.fingerprints import identity
 from pat_scan.rules import Rule
 
 CONFIDENCE_ORDER = {"low": 0, "medium": 1, "high": 2}
@@ -71,6 +71,7 @@ class Finding(NamedTuple):
 
     @property
     def fingerprint(self) -> str:
+        """The published identity (pat_scan.fingerprints; derived once per rule and secret)."""
         return self.stored or identity(self.rule.id, self.secret)
 
     @property
@@ -85,10 +86,6 @@ class Finding(NamedTuple):
 
     def __repr__(self) -> str:  # never the secret, not even in a traceback
         return f"Finding({self.rule.id!r}, {self.path!r}, {self.line}, {self.preview!r})"
-
-
-def identity(rule_id: str, secret: str) -> str:
-    return hashlib.sha256(f"pat-scan\0{rule_id}\0{secret}".encode()).hexdigest()[:32]
 
 
 def redact(secret: str) -> str:

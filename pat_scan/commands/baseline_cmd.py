@@ -62,18 +62,35 @@ def run(args: argparse.Namespace) -> int:
         print(f"pat-scan: wrote {len(current)} entr{ies(len(current))} to {target}")
         return 0
     existing = _existing(target)
+    # Version 1 entries that match a finding are rewritten with its version 2 fingerprint.
+    upgraded = baseline.converted(result.findings, existing, session.root)
     if args.action == "prune":
         _, _, used = baseline.split(result.findings, existing, session.root)
         dropped = baseline.stale(existing, used, None)
-        baseline.save(target, used)
+        kept = {upgraded.get(e, e) for e in used}
+        baseline.save(target, kept)
         for entry in sorted(dropped):
             print(f"pruned: {entry}")
         print(f"pat-scan: pruned {len(dropped)} entr{ies(len(dropped))} from {target}")
-        return 0
-    added = _entries(args, session, result) - set(existing)
-    baseline.save(target, {*existing, *added})
-    print(f"pat-scan: added {len(added)} entr{ies(len(added))} to {target}")
+    else:
+        kept = {upgraded.get(e, e) for e in existing}
+        added = _entries(args, session, result) - kept
+        baseline.save(target, kept | added)
+        print(f"pat-scan: added {len(added)} entr{ies(len(added))} to {target}")
+    _say_converted(len(upgraded), sum(e.legacy for e in kept))
     return 0
+
+
+def _say_converted(converted: int, left: int) -> None:
+    from pat_scan.commands.common import ies
+
+    if converted:
+        print(f"pat-scan: converted {converted} entr{ies(converted)} to version 2 fingerprints")
+    if left:
+        print(
+            f"pat-scan: {left} version 1 entr{ies(left)} match nothing now and stay as they are; "
+            "`pat-scan baseline prune` drops them"
+        )
 
 
 def run_import(args: argparse.Namespace) -> int:

@@ -16,10 +16,11 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from pat_scan import fingerprints
 from pat_scan.findings import Finding
 from pat_scan.rules import Rule
 
-SCHEMA = 1
+SCHEMA = 2  # 2: fingerprints version 2 (a store of version 1 fingerprints is rebuilt)
 _TABLES = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE blobs (oid TEXT PRIMARY KEY, skipped TEXT) WITHOUT ROWID;
@@ -75,7 +76,10 @@ def location(common_git_dir: Path) -> Path:
 def key(
     rules_fingerprint: str, max_size: int, allow: Sequence[str], stopwords: Sequence[str]
 ) -> str:
-    parts = [str(SCHEMA), rules_fingerprint, str(max_size), *allow, "\0", *stopwords]
+    # The fingerprint scheme too: stored fingerprints made under another organisation key
+    # could never match this run's baseline.
+    parts = [str(SCHEMA), fingerprints.scheme(), rules_fingerprint, str(max_size), *allow]
+    parts += ["\0", *stopwords]
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
 
 

@@ -33,7 +33,7 @@ def document(report: Report) -> dict[str, Any]:
             "blocking": sum(report.policy.blocks(f) for f in result.findings),
             "suppressed": len(result.suppressed),
         },
-        "stale_baseline": [entry._asdict() for entry in result.stale],
+        "stale_baseline": [entry.as_json() for entry in result.stale],
     }
     if report.verifications:
         from pat_scan.verify.run import summary
