@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
         if target.exists() and not args.force:
             raise UsageError(f"{target} exists; use `baseline update`, or --force to replace it")
         current = _entries(args, session, result)
-        baseline.save(target, current)
+        baseline.save(target, current, session.root)
         print(f"pat-scan: wrote {len(current)} entr{ies(len(current))} to {target}")
         return 0
     existing = _existing(target)
@@ -68,14 +68,14 @@ def run(args: argparse.Namespace) -> int:
         _, _, used = baseline.split(result.findings, existing, session.root)
         dropped = baseline.stale(existing, used, None)
         kept = {upgraded.get(e, e) for e in used}
-        baseline.save(target, kept)
+        baseline.save(target, kept, session.root)
         for entry in sorted(dropped):
             print(f"pruned: {entry}")
         print(f"pat-scan: pruned {len(dropped)} entr{ies(len(dropped))} from {target}")
     else:
         kept = {upgraded.get(e, e) for e in existing}
         added = _entries(args, session, result) - kept
-        baseline.save(target, kept | added)
+        baseline.save(target, kept | added, session.root)
         print(f"pat-scan: added {len(added)} entr{ies(len(added))} to {target}")
     _say_converted(len(upgraded), sum(e.legacy for e in kept))
     return 0
@@ -104,7 +104,7 @@ def run_import(args: argparse.Namespace) -> int:
     matched = [f for f in result.findings if wanted.accepts(f, session.root)]
     entries = {baseline.entry_for(f, session.root) for f in matched}
     target = _target(session)
-    baseline.save(target, {*_existing(target), *entries})
+    baseline.save(target, {*_existing(target), *entries}, session.root)
     print(
         f"pat-scan: imported {len(entries)} entr{ies(len(entries))} from {source} "
         f"({wanted.kind}; {wanted.size} in the source) into {target}"

@@ -14,6 +14,7 @@ matches a finding (one that matches nothing stays a version 1 entry until pruned
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from collections.abc import Iterable, Sequence
@@ -21,7 +22,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from pat_scan import fingerprints
-from pat_scan.errors import ConfigError
+from pat_scan.errors import ConfigError, UsageError
 from pat_scan.findings import Finding, InFile
 
 DEFAULT_NAME = ".pat-scan-baseline.json"
@@ -105,15 +106,45 @@ def _entry(path: Path, item: object, legacy: bool) -> Entry:
     return Entry(item["rule"], item["fingerprint"], item["path"], legacy)
 
 
-def save(path: Path, entries: Iterable[Entry]) -> None:
-    """Sorted and de-duplicated, so the same findings always give the same bytes."""
+def save(path: Path, entries: Iterable[Entry], root: Path) -> None:
+    """Sorted and de-duplicated, so the same findings always give the same bytes. Written only
+    inside the repository at `root`, never through a symlink, and atomically (a temporary file
+    in the same folder, renamed over the old one): a failed write leaves the old file whole."""
+    import tempfile
+
+    _check_writable(path, root)
     document = {
         "version": FORMAT_VERSION,
         "generated_by": "pat-scan",
         "fingerprints": fingerprints.scheme(),
         "entries": [e.as_json() for e in sorted(set(entries))],
     }
-    path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+    text = json.dumps(document, indent=2) + "\n"
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".pat-scan-baseline-", suffix=".tmp")
+    except OSError as exc:
+        raise ConfigError(str(path), None, f"cannot write baseline: {exc.strerror}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise ConfigError(str(path), None, f"cannot write baseline: {exc.strerror}") from None
+
+
+def _check_writable(path: Path, root: Path) -> None:
+    """A usage error for a baseline outside the repository (`baseline: ../x`) or one that is a
+    symlink (a committed link would be written through, to wherever it points)."""
+    if path.is_symlink():
+        raise UsageError(f"{path}: refusing to write a baseline through a symlink")
+    try:
+        Path(os.path.abspath(path)).parent.resolve().relative_to(root.resolve())
+    except ValueError:
+        raise UsageError(
+            f"{path}: refusing to write a baseline outside the repository ({root})"
+        ) from None
 
 
 def entry_for(finding: Finding, root: Path, any_path: bool = False) -> Entry:

@@ -4,6 +4,7 @@ squashes; never rewritten by scans or the hook; no secret, line number, timestam
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -183,3 +184,47 @@ def test_a_version_1_baseline_matches_and_update_migrates_it(repo: Path, cli: An
     assert [e["path"] for e in json.loads((repo / BASELINE).read_text())["entries"]] == ["app.py"]
     clean = cli("scan", cwd=repo)
     assert clean.code == 0 and "warning" not in clean.err
+
+
+def test_a_baseline_outside_the_repository_is_never_written(repo: Path, cli: Any) -> None:
+    write_secret(repo)
+    victim = repo.parent / "victim.txt"
+    victim.write_text("the user's file\n")
+    (repo / ".pat-scan.yaml").write_text("baseline: ../victim.txt\n")
+    for command in (("create", "--force"), ("update",), ("prune",)):
+        result = cli("baseline", *command, cwd=repo)
+        assert result.code == 2, command
+        assert "outside the repository" in result.err or "not a pat-scan baseline" in result.err
+    assert victim.read_text() == "the user's file\n"
+    (repo / ".pat-scan.yaml").unlink()
+    result = cli("baseline", "create", "--baseline", str(victim), "--force", cwd=repo)
+    assert result.code == 2 and "outside the repository" in result.err
+    assert victim.read_text() == "the user's file\n"
+
+
+def test_a_symlinked_baseline_is_never_written_through(repo: Path, cli: Any) -> None:
+    write_secret(repo)
+    victim = repo.parent / "victim.txt"
+    victim.write_text("the user's file\n")
+    (repo / BASELINE).symlink_to("../victim.txt")
+    git(repo, "add", BASELINE)
+    git(repo, "commit", "-qm", "a link")
+    result = cli("baseline", "create", "--force", cwd=repo)
+    assert result.code == 2 and "symlink" in result.err
+    assert victim.read_text() == "the user's file\n"
+    assert (repo / BASELINE).is_symlink()
+
+
+def test_baselines_are_replaced_atomically(repo: Path, cli: Any) -> None:
+    """A temporary file in the same folder, renamed over the old one: a reader (or a hard link)
+    never sees a half-written file, and nothing is left behind."""
+    write_secret(repo)
+    assert cli("baseline", "create", cwd=repo).code == 0
+    before = (repo / BASELINE).read_text()
+    snapshot = repo.parent / "snapshot.json"
+    os.link(repo / BASELINE, snapshot)  # the old file's inode
+    write_secret(repo, name="second.py", seed=2)
+    assert cli("baseline", "update", cwd=repo).code == 0
+    assert snapshot.read_text() == before  # not rewritten in place
+    assert len(json.loads((repo / BASELINE).read_text())["entries"]) == 2
+    assert sorted(p.name for p in repo.iterdir() if p.name.startswith(".pat-scan")) == [BASELINE]
