@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from pat_scan import fingerprints
+from pat_scan.errors import PatScanError
 from pat_scan.findings import Finding
 from pat_scan.rules import Rule
 
@@ -168,7 +169,23 @@ class Store:
 
 
 def _open(path: Path, store_key: str) -> sqlite3.Connection:
-    """The store for `store_key`: created, wiped (other key) or rebuilt (unreadable)."""
+    """The store for `store_key`: created, wiped (other key) or rebuilt (unreadable). Something
+    else in its place that pat-scan did not make (a directory) is never deleted: a clear error."""
+    if path.is_dir() or path.is_symlink():
+        raise PatScanError(
+            f"{path} is a {'directory' if path.is_dir() else 'symlink'}, not pat-scan's history "
+            "store: move it away, or run without --incremental"
+        )
+    try:
+        return _connect(path, store_key)
+    except (OSError, sqlite3.Error) as exc:  # an unwritable or full git dir
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise PatScanError(
+            f"{path}: cannot write the history store ({reason}); run without --incremental"
+        ) from None
+
+
+def _connect(path: Path, store_key: str) -> sqlite3.Connection:
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         db = sqlite3.connect(path)
