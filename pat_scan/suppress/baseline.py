@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from pat_scan import fingerprints
-from pat_scan.errors import ConfigError, UsageError
+from pat_scan.errors import ConfigError, UsageError, redact_secrets
 from pat_scan.findings import Finding, InFile
 
 DEFAULT_NAME = ".pat-scan-baseline.json"
@@ -36,8 +36,10 @@ class Entry(NamedTuple):
     path: str  # relative to the repository root, POSIX; ANY_PATH matches every path
     legacy: bool = False  # a version 1 fingerprint (sha256 of rule and secret)
 
-    def __str__(self) -> str:  # as listed when stale or pruned: no secret, a short fingerprint
-        return f"{self.path}: {self.rule} {self.fingerprint[:12]}"
+    def __str__(self) -> str:
+        """As listed when stale or pruned: a short fingerprint, and the path and rule redacted
+        (a hand-edited file may hold anything there)."""
+        return redact_secrets(f"{self.path}: {self.rule} {self.fingerprint[:12]}")
 
     def as_json(self) -> dict[str, object]:
         """As the file and the JSON report hold it: a version 1 entry says so."""
