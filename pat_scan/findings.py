@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import NamedTuple, TypeAlias
 
 from pat_scan.engine.matcher import Match
-from pat_scan.fingerprints import identity
 from pat_scan.rules import Rule
 
 CONFIDENCE_ORDER = {"low": 0, "medium": 1, "high": 2}
@@ -71,7 +70,10 @@ class Finding(NamedTuple):
 
     @property
     def fingerprint(self) -> str:
-        """The published identity (pat_scan.fingerprints; derived once per rule and secret)."""
+        """The published identity (pat_scan.fingerprints; derived once per rule and secret,
+        and imported only when a finding is made: a clean commit never loads it)."""
+        from pat_scan.fingerprints import identity
+
         return self.stored or identity(self.rule.id, self.secret)
 
     @property

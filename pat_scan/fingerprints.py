@@ -2,15 +2,15 @@
 SARIF reports, the history store and the verification cache show it. It must identify a
 secret without letting anyone who reads it recover the secret.
 
-Version 1 was sha256("pat-scan\\0rule\\0secret")[:32]: a laptop tries ten million guesses a
-second against it, so a dictionary of 11,000 passwords recovered two from a committed baseline
-in 0.01 s. Version 2 (this module):
+Version 1 was sha256("pat-scan\\0rule\\0secret")[:32]: even Python tries 436,000 guesses a
+second on one core (a GPU, billions), so a dictionary of 11,000 passwords recovered two from a
+committed baseline in 0.01 s. Version 2 (this module):
 
 - **Guessable secrets** (passwords, generic keys, anything without a provider's checksum): 16
-  bytes of scrypt (`kdf.stretch`, N=2**11, r=8, p=1, 2 MiB a guess) of the secret, salted by
-  the rule id, so a dictionary has to be run per rule at about 3 ms a guess: a few hundred
-  guesses a second a core (`benchmarks/fingerprint_cost.py` measures it), under the 1,000 a
-  second promised, and memory-hard against GPUs.
+  bytes of scrypt (`kdf.stretch`, N=2**10, r=8, p=1, 1 MiB a guess) of the secret, salted by
+  the rule id, so a dictionary has to be run per rule at about 3 ms a guess: 311 guesses a
+  second on one core here (`benchmarks/fingerprint_cost.py`), under the 1,000 a second
+  promised, and memory-hard against GPUs.
 - **Provider tokens whose checksum holds** (`UNGUESSABLE`): SHA-256, as fast as before. Such a
   token is made by its provider's random generator: at least 128 random bits (GitLab's routable
   tokens: 16 random bytes; GitHub and npm: 30 base62 characters, 178 bits; Grafana: 32, 190
@@ -33,8 +33,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
-
-from pat_scan import kdf
 
 VERSION = 2
 KEY_VARIABLE = "PAT_SCAN_FINGERPRINT_KEY"
@@ -86,6 +84,8 @@ def _derive(rule_id: str, secret: str, key: str) -> str:
     if _unguessable(secret):
         digest = hashlib.sha256(f"pat-scan/v2 token\0{rule_id}\0{secret}".encode()).digest()
     else:
+        from pat_scan import kdf
+
         digest = kdf.stretch(secret.encode(), b"pat-scan/v2\0" + rule_id.encode(), 16)
     if key:
         import hmac
