@@ -7,6 +7,7 @@ could not run never looks clean), 130 interrupted.
 from __future__ import annotations
 
 import io
+import itertools
 import re
 from typing import TextIO
 
@@ -60,40 +61,86 @@ class GitError(PatScanError):
 # and git, and any of them may be a token pasted in the wrong place.
 # --------------------------------------------------------------------------------------------
 
-# A run of characters a token is made of; '/', '.' and ':' end it, so paths and URLs keep
-# their shape (a base64 token with '/' in it is redacted a piece at a time).
-_WORD = r"[A-Za-z0-9_+=-]{16,}"
+# A run of the characters tokens are made of ('/' too: base64). '.', ':' and spaces end it.
+_RUN = r"[A-Za-z0-9_+/=-]{16,}"
+_PIECE = r"[A-Za-z0-9_+=-]{16,}"
+_TOKEN = r"[A-Za-z0-9_+/=:.-]{16,}"
 
 
 def redact_secrets(text: str) -> str:
-    """`text` with every secret-shaped run of 16 or more token characters cut to a short prefix
-    and '…' (as reports show secrets).
+    """`text` with everything secret-shaped cut to a short prefix and '…', as reports show
+    secrets.
 
-    Secret-shaped: a token an offline check accepts (pat_scan.validators: AWS key ids, nostr
-    and age keys, ...), or mixed-case letters with digits (base62, base64, base58), or at least
-    20 characters of which letters and digits are each at least 15% (hex, base32, bech32).
-    Words, identifiers, rule ids, paths and numbers are left alone; a guessable password is
-    not recognisable without its context and is not redacted."""
-    return re.sub(_WORD, _redact_word, text)
+    Secret-shaped, for a run of 16 or more token characters: mixed case with digits (base62,
+    base64, base58); mixed case that switches between character classes as often as random
+    text does (base64 without a digit); at least 20 characters of which letters and digits
+    are each at least 15% (hex, base32, bech32); or a token an offline check accepts
+    (pat_scan.validators: AWS key ids, age and nostr keys...). A run with '/' in it is a path
+    unless, taken whole, it looks random (a line of base64): then it is cut whole, else each
+    secret-shaped piece between its slashes is. Words, identifiers, rule ids, paths and
+    numbers stay as they are; a guessable password is not recognisable without its context."""
+    return re.sub(_RUN, _redact_run, re.sub(_TOKEN, _redact_validated, text))
 
 
-def _redact_word(match: re.Match[str]) -> str:
-    word = match.group()
-    return word[: min(len(word) // 5, 6)] + "…" if _secret_shaped(word) else word
+def _redact_validated(match: re.Match[str]) -> str:
+    """Tokens with '.' or ':' inside (JWT, Telegram, GitLab) that an offline check accepts,
+    between the '/' of a path or the '..' of a range."""
+    pieces = re.split(r"(/|\.\.+)", match.group())
+    for n, piece in enumerate(pieces):
+        token = piece.rstrip(".:")
+        if len(token) >= 16 and _validated(token):
+            pieces[n] = _redacted(token, True) + piece[len(token) :]
+    return "".join(pieces)
+
+
+def _redact_run(match: re.Match[str]) -> str:
+    run = match.group()
+    if "/" not in run:
+        return _redacted(run)
+    joined = run.replace("/", "")
+    # A relative path that looks like a token, or base64 (which '/' cuts into pieces): whole.
+    if _random(joined) or (not run.startswith("/") and _secret_shaped(joined)):
+        return _redacted(run, True)
+    return re.sub(_PIECE, lambda piece: _redacted(piece.group()), run)  # an absolute path
+
+
+def _redacted(word: str, shaped: bool | None = None) -> str:
+    if shaped is None:
+        shaped = _secret_shaped(word)
+    return word[: min(len(word) // 5, 6)] + "…" if shaped else word
 
 
 def _secret_shaped(word: str) -> bool:
     digits = sum(c.isdigit() for c in word)
-    letters = sum(c.isalpha() for c in word)
-    upper = any(c.isupper() for c in word)
-    lower = any(c.islower() for c in word)
-    if digits and upper and lower:
+    letters = [c for c in word if c.isalpha()]
+    upper = sum(c.isupper() for c in letters)
+    if 0 < upper < len(letters):  # mixed case: with digits, or not made of words
+        vowels = sum(c in "aeiouAEIOU" for c in letters)
+        # 'xAbC': lone lower-case letters between capitals, rare in CamelCase words
+        lone = len(re.findall(r"(?=[A-Z][a-z][A-Z])", word))
+        if digits or vowels < 0.25 * len(letters) or lone >= 2 or _random(word):
+            return True
+    if len(word) >= 20 and min(digits, len(letters)) >= 0.1 * len(word):
         return True
-    if len(word) >= 20 and min(digits, letters) >= 0.15 * len(word):
-        return True
+    return _validated(word)
+
+
+def _validated(word: str) -> bool:
     from pat_scan.validators import CHECKS
 
     return any(check.validate(word) for check in CHECKS.values())
+
+
+def _random(text: str) -> bool:
+    """Mixed case that switches between upper case, lower case and digits at least 45% of the
+    time (random base64 does ~65%, a CamelCase path or identifier 30-42%)."""
+    letters = [c for c in text if c.isalpha()]
+    upper = sum(c.isupper() for c in letters)
+    if len(text) < 16 or not 0.2 * len(letters) <= upper <= 0.8 * len(letters):
+        return False
+    kinds = [c.isupper() - c.islower() for c in text if c.isalnum()]  # 1, -1, or 0: a digit
+    switches = sum(a != b for a, b in itertools.pairwise(kinds))
+    return switches >= 0.45 * (len(kinds) - 1)
 
 
 class RedactingStream(io.TextIOBase):

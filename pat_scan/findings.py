@@ -70,10 +70,7 @@ class Finding(NamedTuple):
 
     @property
     def fingerprint(self) -> str:
-        """The published identity (pat_scan.fingerprints; derived once per rule and secret,
-        and imported only when a finding is made: a clean commit never loads it)."""
-        from pat_scan.fingerprints import identity
-
+        """The published identity (derived once per rule and secret)."""
         return self.stored or identity(self.rule.id, self.secret)
 
     @property
@@ -88,6 +85,14 @@ class Finding(NamedTuple):
 
     def __repr__(self) -> str:  # never the secret, not even in a traceback
         return f"Finding({self.rule.id!r}, {self.path!r}, {self.line}, {self.preview!r})"
+
+
+def identity(rule_id: str, secret: str) -> str:
+    """The published fingerprint of `secret` found by `rule_id` (pat_scan.fingerprints, imported
+    only when a finding is made: a clean commit never loads it)."""
+    from pat_scan.fingerprints import identity as derive
+
+    return derive(rule_id, secret)
 
 
 def redact(secret: str) -> str:

@@ -127,7 +127,8 @@ def test_messages_stay_useful() -> None:
     text = (
         "/home/Alice/Projects/service-2/.pat-scan.yaml: key 'disable': unknown rule id "
         "'generic-password-assignment' (see `pat-scan rules list`); PAT_SCAN_FINGERPRINT_KEY; "
-        "test_native_hook_is_friendly_when_pat_scan_left_its_environment; 2026-12-01T21:36:40Z"
+        "test_native_hook_is_friendly_when_pat_scan_left_its_environment; 2026-12-01T21:36:40Z; "
+        "HTTPSConnectionPoolManagerError; /Users/Alice/Library/Application Support/Code/User"
     )
     assert redact_secrets(text) == text
     secret = token()
