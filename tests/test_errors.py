@@ -147,3 +147,15 @@ def test_warnings_are_redacted_too(repo: Path, cli: Callable[..., Any]) -> None:
     result = cli("scan", ".", "--baseline", str(target), cwd=repo)
     assert "version 1 fingerprints" in result.err
     assert secret not in result.err
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    kind=st.sampled_from(KINDS),
+    seed=st.integers(0, 2**32 - 1),
+    form=st.sampled_from(["{}", "{!r}", "/tmp/x/{}", "missing/{}", "'{}..HEAD'", "key {}: x"]),
+)
+def test_redaction_never_emits_a_token(kind: tuple[str, str], seed: int, form: str) -> None:
+    """The redaction alone, on many more tokens than the CLI test can afford."""
+    secret = CHECKS[kind[0]].generate(random.Random(seed), kind[1])
+    assert not leaks(secret, redact_secrets(f"pat-scan: error: {form.format(secret)}: nope"))
