@@ -111,8 +111,9 @@ def write_bytes(name: str, payload: bytes) -> None:
             return
         _failed.add(primary)
     folder = _private(create=True)
-    usable = folder is not None and folder != primary and folder not in _failed
-    if usable and folder is not None and not _write(folder, name, payload):
+    if folder is None or folder == primary or folder in _failed:
+        return
+    if not _write(folder, name, payload):
         _failed.add(folder)
 
 

@@ -72,13 +72,15 @@ def redact_secrets(text: str) -> str:
     secrets.
 
     Secret-shaped, for a run of 16 or more token characters: mixed case with digits (base62,
-    base64, base58); mixed case that switches between character classes as often as random
-    text does (base64 without a digit); at least 20 characters of which letters and digits
-    are each at least 15% (hex, base32, bech32); or a token an offline check accepts
-    (pat_scan.validators: AWS key ids, age and nostr keys...). A run with '/' in it is a path
-    unless, taken whole, it looks random (a line of base64): then it is cut whole, else each
-    secret-shaped piece between its slashes is. Words, identifiers, rule ids, paths and
-    numbers stay as they are; a guessable password is not recognisable without its context."""
+    base64, base58); mixed case that is not made of words (few vowels, lone lower-case letters
+    between capitals, or as many switches between character classes as random text has);
+    at least 20 characters of which letters and digits are each at least 10% (hex, base32,
+    bech32); or a token an offline check accepts (pat_scan.validators: AWS key ids, Telegram
+    and JWT tokens with their ':' and '.', age and nostr keys...). A run with '/' in it is cut
+    whole when, taken whole, it looks random (a line of base64) or, unless it is an absolute
+    path, secret-shaped; else each secret-shaped piece between its slashes is. Words,
+    CamelCase identifiers, rule ids, paths and numbers stay as they are; a guessable password
+    cannot be told from a word without its context and is not redacted."""
     return re.sub(_RUN, _redact_run, re.sub(_TOKEN, _redact_validated, text))
 
 
