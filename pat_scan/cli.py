@@ -5,12 +5,30 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import TextIO, cast
 
 from pat_scan import __version__
-from pat_scan.errors import EXIT_CLEAN, EXIT_INTERNAL, EXIT_INTERRUPTED, PatScanError
+from pat_scan.errors import (
+    EXIT_CLEAN,
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    PatScanError,
+    RedactingStream,
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # Every error and warning goes through one redaction (errors.redact_secrets): a value
+    # echoed from the configuration, the command line or git may be a token.
+    stderr = sys.stderr
+    sys.stderr = cast(TextIO, RedactingStream(stderr))
+    try:
+        return _run(argv)
+    finally:
+        sys.stderr = stderr
+
+
+def _run(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

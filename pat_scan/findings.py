@@ -7,7 +7,6 @@ the user asks for it (`--redact none`).
 
 from __future__ import annotations
 
-import hashlib
 from typing import NamedTuple, TypeAlias
 
 from pat_scan.engine.matcher import Match
@@ -72,6 +71,7 @@ class Finding(NamedTuple):
 
     @property
     def fingerprint(self) -> str:
+        """The published identity (derived once per rule and secret)."""
         return self.stored or identity(self.rule.id, self.secret)
 
     @property
@@ -89,7 +89,11 @@ class Finding(NamedTuple):
 
 
 def identity(rule_id: str, secret: str) -> str:
-    return hashlib.sha256(f"pat-scan\0{rule_id}\0{secret}".encode()).hexdigest()[:32]
+    """The published fingerprint of `secret` found by `rule_id` (pat_scan.fingerprints, imported
+    only when a finding is made: a clean commit never loads it)."""
+    from pat_scan.fingerprints import identity as derive
+
+    return derive(rule_id, secret)
 
 
 def redact(secret: str) -> str:

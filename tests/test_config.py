@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -189,3 +190,25 @@ def test_a_valid_yaml_file_is_read_from_the_cache_the_next_time(tmp_path: Path) 
         "('^t = ',) ('vendor/**',) True True",
         "('^t = ',) ('vendor/**',) False False",
     ]
+
+
+def test_the_configuration_cache_holds_no_value_of_the_file(
+    repo: Path, cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An allow entry or a stopword may be a token: the cached configuration is sealed with a
+    key derived from the file, so no file in the cache directory holds either."""
+    from pat_scan import cache
+
+    monkeypatch.setenv("PAT_SCAN_CACHE_DIR", str(tmp_path / "cache"))
+    allowed, word = token(seed=3), "pw-" + token(seed=4)[4:24]
+    (repo / ".pat-scan.yaml").write_text(f"allow: ['^{allowed}$']\nstopwords: ['{word}']\n")
+    (repo / "a.py").write_text(f"A = '{allowed}'\nB = '{token(seed=5)[:-6]}{word}'\n")
+    for _ in range(2):  # the second run reads the cached configuration
+        result = cli("scan", ".", "--format", "json", "--only-rule", "github-pat-classic", cwd=repo)
+        assert result.code == 0, result.out
+    entries = [p for p in (tmp_path / "cache").rglob("*") if p.is_file()]
+    assert any(p.name.startswith("config-") for p in entries)
+    for needle in (allowed, allowed[4:20], word, word[3:15]):
+        for text in (needle, needle.encode().hex(), json.dumps(needle)[1:-1]):
+            assert not [p for p in entries if text.encode() in p.read_bytes()], text
+    assert cache.directory() == tmp_path / "cache" / "pat-scan"

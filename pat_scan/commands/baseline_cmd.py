@@ -58,22 +58,39 @@ def run(args: argparse.Namespace) -> int:
         if target.exists() and not args.force:
             raise UsageError(f"{target} exists; use `baseline update`, or --force to replace it")
         current = _entries(args, session, result)
-        baseline.save(target, current)
+        baseline.save(target, current, session.root)
         print(f"pat-scan: wrote {len(current)} entr{ies(len(current))} to {target}")
         return 0
     existing = _existing(target)
+    # Version 1 entries that match a finding are rewritten with its version 2 fingerprint.
+    upgraded = baseline.converted(result.findings, existing, session.root)
     if args.action == "prune":
         _, _, used = baseline.split(result.findings, existing, session.root)
         dropped = baseline.stale(existing, used, None)
-        baseline.save(target, used)
+        kept = {upgraded.get(e, e) for e in used}
+        baseline.save(target, kept, session.root)
         for entry in sorted(dropped):
             print(f"pruned: {entry}")
         print(f"pat-scan: pruned {len(dropped)} entr{ies(len(dropped))} from {target}")
-        return 0
-    added = _entries(args, session, result) - set(existing)
-    baseline.save(target, {*existing, *added})
-    print(f"pat-scan: added {len(added)} entr{ies(len(added))} to {target}")
+    else:
+        kept = {upgraded.get(e, e) for e in existing}
+        added = _entries(args, session, result) - kept
+        baseline.save(target, kept | added, session.root)
+        print(f"pat-scan: added {len(added)} entr{ies(len(added))} to {target}")
+    _say_converted(len(upgraded), sum(e.legacy for e in kept))
     return 0
+
+
+def _say_converted(converted: int, left: int) -> None:
+    from pat_scan.commands.common import ies
+
+    if converted:
+        print(f"pat-scan: converted {converted} entr{ies(converted)} to version 2 fingerprints")
+    if left:
+        print(
+            f"pat-scan: {left} version 1 entr{ies(left)} match nothing now and stay as they are; "
+            "`pat-scan baseline prune` drops them"
+        )
 
 
 def run_import(args: argparse.Namespace) -> int:
@@ -87,7 +104,7 @@ def run_import(args: argparse.Namespace) -> int:
     matched = [f for f in result.findings if wanted.accepts(f, session.root)]
     entries = {baseline.entry_for(f, session.root) for f in matched}
     target = _target(session)
-    baseline.save(target, {*_existing(target), *entries})
+    baseline.save(target, {*_existing(target), *entries}, session.root)
     print(
         f"pat-scan: imported {len(entries)} entr{ies(len(entries))} from {source} "
         f"({wanted.kind}; {wanted.size} in the source) into {target}"

@@ -54,9 +54,11 @@ def finish(
     if session.baseline_path is not None:
         from pat_scan.suppress import baseline
 
-        entries = baseline.load(session.baseline_path)
+        accepted_file = baseline.read(session.baseline_path)
+        for notice in accepted_file.notices:  # how to migrate it: said once a run
+            print(f"pat-scan: warning: {notice}", file=sys.stderr)
         result.findings, accepted, result.stale = baseline.apply(
-            result.findings, entries, session.root, stale_scope
+            result.findings, accepted_file.entries, session.root, stale_scope
         )
         result.suppressed.extend(accepted)
     verifications: dict[str, Any] = {}

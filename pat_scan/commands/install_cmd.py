@@ -14,8 +14,12 @@ MARKER = "# pat-scan: native pre-commit hook"
 _SCRIPT = """#!/bin/sh
 {marker} (remove with `pat-scan uninstall-hook`)
 # Fails closed: if pat-scan cannot run, the commit is stopped, not waved through.
+# The interpreter pat-scan was installed with, if it still has pat-scan (exit {missing}: it
+# has not, so try the one on PATH); one Python process either way.
 if [ -x {python} ]; then
-    exec {python} -m pat_scan hook
+    {python} -c '{bootstrap}'
+    status=$?
+    [ "$status" -eq {missing} ] || exit "$status"
 fi
 if command -v pat-scan >/dev/null 2>&1; then
     exec pat-scan hook
@@ -25,6 +29,17 @@ echo "Reinstall it (pip install pat-scan)," >&2
 echo "or skip this check once with 'git commit --no-verify'." >&2
 exit 3
 """
+# Run the hook, or exit MISSING when this interpreter no longer has pat-scan (uninstalled from
+# its environment), instead of Python's "No module named pat_scan".
+MISSING = 86
+_BOOTSTRAP = f"""import sys
+try:
+    from pat_scan.cli import main
+except ModuleNotFoundError as exc:
+    if exc.name != "pat_scan":
+        raise
+    sys.exit({MISSING})
+sys.exit(main(["hook"]))"""
 
 
 def register(commands: Any) -> None:
@@ -56,7 +71,10 @@ def run_install(args: argparse.Namespace) -> int:
             "use --force to replace it, or call `pat-scan hook` from it"
         )
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(_SCRIPT.format(marker=MARKER, python=shlex.quote(sys.executable)))
+    script = _SCRIPT.format(
+        marker=MARKER, python=shlex.quote(sys.executable), bootstrap=_BOOTSTRAP, missing=MISSING
+    )
+    path.write_text(script)
     path.chmod(path.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
     print(f"pat-scan: installed {path}")
     return 0

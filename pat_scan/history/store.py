@@ -16,10 +16,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from pat_scan import fingerprints
+from pat_scan.errors import PatScanError
 from pat_scan.findings import Finding
 from pat_scan.rules import Rule
 
-SCHEMA = 2
+SCHEMA = 3  # 2: walk positions; 3: fingerprints version 2 (older stores are rebuilt)
 _TABLES = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE blobs (oid TEXT PRIMARY KEY, skipped TEXT) WITHOUT ROWID;
@@ -75,7 +77,10 @@ def location(common_git_dir: Path) -> Path:
 def key(
     rules_fingerprint: str, max_size: int, allow: Sequence[str], stopwords: Sequence[str]
 ) -> str:
-    parts = [str(SCHEMA), rules_fingerprint, str(max_size), *allow, "\0", *stopwords]
+    # The fingerprint scheme too: stored fingerprints made under another organisation key
+    # could never match this run's baseline.
+    parts = [str(SCHEMA), fingerprints.scheme(), rules_fingerprint, str(max_size), *allow]
+    parts += ["\0", *stopwords]
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
 
 
@@ -164,7 +169,23 @@ class Store:
 
 
 def _open(path: Path, store_key: str) -> sqlite3.Connection:
-    """The store for `store_key`: created, wiped (other key) or rebuilt (unreadable)."""
+    """The store for `store_key`: created, wiped (other key) or rebuilt (unreadable). Something
+    else in its place that pat-scan did not make (a directory) is never deleted: a clear error."""
+    if path.is_dir() or path.is_symlink():
+        raise PatScanError(
+            f"{path} is a {'directory' if path.is_dir() else 'symlink'}, not pat-scan's history "
+            "store: move it away, or run without --incremental"
+        )
+    try:
+        return _connect(path, store_key)
+    except (OSError, sqlite3.Error) as exc:  # an unwritable or full git dir
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise PatScanError(
+            f"{path}: cannot write the history store ({reason}); run without --incremental"
+        ) from None
+
+
+def _connect(path: Path, store_key: str) -> sqlite3.Connection:
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         db = sqlite3.connect(path)

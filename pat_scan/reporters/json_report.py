@@ -47,7 +47,7 @@ def document(report: Report) -> dict[str, Any]:
         },
         "complete": result.complete,
         "notices": [_notice(n) for n in result.notices()],
-        "stale_baseline": [entry._asdict() for entry in result.stale],
+        "stale_baseline": [entry.as_json() for entry in result.stale],
     }
     if report.verifications:
         from pat_scan.verify.run import summary

@@ -29,7 +29,7 @@ MAX_RESULTS = 25_000
 # GitHub keeps at most 20 tags per rule and shows 10.
 MAX_TAGS = 10
 MAX_DESCRIPTION = 1024
-SECRET_HASH_KEY = "patScanSecretHash/v1"
+SECRET_HASH_KEY = "patScanSecretHash/v2"  # v2: pat_scan.fingerprints (v1 was reversible)
 LINE_HASH_KEY = "primaryLocationLineHash"
 
 _BASE_SCORE = {"critical": 9.5, "high": 8.0, "medium": 5.5, "low": 3.0}

@@ -25,9 +25,9 @@ from pat_scan.findings import (
     InCommit,
     InMessage,
     Origin,
-    identity,
     redact,
 )
+from pat_scan.fingerprints import identity, legacy_identity
 from pat_scan.rules import Rule
 
 REQUIRED = ("rule_id", "path", "line", "column", "end_line", "end_column", "fingerprint")
@@ -168,8 +168,15 @@ def _read(root: Path, key: tuple[str, str]) -> bytes | str:
 def _secret(
     data: bytes, item: Mapping[str, Any], rule: Rule, matcher: Callable[[], Matcher]
 ) -> tuple[str | None, str]:
-    """(the secret whose identity is the finding's fingerprint, its line's text)."""
+    """(the secret whose identity is the finding's fingerprint, its line's text). A report
+    made before fingerprints version 2 is matched by the version 1 fingerprint."""
     fingerprint = str(item["fingerprint"])
+
+    def same(rule_id: str, secret: str) -> bool:
+        if legacy_identity(rule_id, secret) == fingerprint:  # cheap: an old report pays no more
+            return True
+        return identity(rule_id, secret) == fingerprint
+
     text = data.decode("utf-8", "replace")
     lines = text.split("\n")
     line, end_line = int(item["line"]), int(item["end_line"])
@@ -177,7 +184,7 @@ def _secret(
         start = sum(len(x) + 1 for x in lines[: line - 1]) + int(item["column"]) - 1
         end = sum(len(x) + 1 for x in lines[: end_line - 1]) + int(item["end_column"]) - 1
         candidate = text[start:end]
-        if identity(rule.id, candidate) == fingerprint:
+        if same(rule.id, candidate):
             return candidate, lines[line - 1]
     if not rule.regex:  # a rule this installation does not have: cannot scan again
         return None, ""
@@ -185,7 +192,7 @@ def _secret(
 
     path = str(item["path"])
     for finding in scan_bytes(matcher(), data, path if path != MESSAGE_PATH else "message"):
-        if finding.fingerprint == fingerprint:
+        if same(finding.rule.id, finding.secret):
             return finding.secret, finding.line_text
     return None, ""
 

@@ -46,7 +46,7 @@ def test_excluded_staged_files_are_counted_and_build_no_engine(
     result = run_process("hook", cwd=hooked, env={"PAT_SCAN_CACHE_DIR": str(cache)})
     assert result.code == 0, result.err
     assert "skipped: 1 excluded" in result.out
-    built = {p.name.split("-")[0] for p in cache.iterdir()}
+    built = {p.name.split("-")[0] for p in (cache / "pat-scan").iterdir()}
     assert "exclude" in built  # this cache was the one in use
     assert not built & {"rules", "hs"}  # no rules loaded, no database built
 

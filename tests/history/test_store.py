@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import random
 from pathlib import Path
+from typing import Any
 
 from pat_scan.history.store import Store, Stored
+from tests.helpers import commit_files
 
 
 def _row(rng: random.Random, n: int) -> Stored:
@@ -65,3 +67,16 @@ def test_known_blobs_are_looked_up_in_batches(tmp_path: Path) -> None:
     assert store.known_blobs(asked) == set(asked) - set(new)
     assert store.known_blobs([]) == set()
     store.close()
+
+
+def test_a_directory_in_the_stores_place_is_a_clear_error(repo: Path, cli: Any) -> None:
+    commit_files(repo, {"a.txt": "nothing\n"})
+    place = repo / ".git" / "pat-scan" / "history.sqlite"
+    place.mkdir(parents=True)
+    (place / "mine.txt").write_text("not pat-scan's")
+    result = cli("history", "--incremental", cwd=repo)
+    assert result.code == 3
+    assert result.err.startswith("pat-scan: error: ") and "is a directory" in result.err
+    assert "internal error" not in result.err and "Traceback" not in result.err
+    assert (place / "mine.txt").read_text() == "not pat-scan's"
+    assert cli("history", cwd=repo).code == 0  # without the store

@@ -200,7 +200,7 @@ def test_what_github_reads(repo: Path, cli: Any) -> None:
         assert region["endColumn"] > region["startColumn"] or region["endLine"] > 1
         assert set(result["partialFingerprints"]) == {
             "primaryLocationLineHash",
-            "patScanSecretHash/v1",
+            "patScanSecretHash/v2",
         }
     uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in found}
     assert "deploy/release%20notes.md" in uris
@@ -244,7 +244,7 @@ def test_line_hash_omitted_when_the_file_cannot_be_read(repo: Path, cli: Any) ->
     stdin = findings[0]._replace(path="-")
     document = sarif_report.document(Report(result_of([*findings, stdin]), Policy()))
     for result in results(document):
-        assert set(result["partialFingerprints"]) == {"patScanSecretHash/v1"}
+        assert set(result["partialFingerprints"]) == {"patScanSecretHash/v2"}
     location = results(document)[0]["locations"][0]["physicalLocation"]["artifactLocation"]
     assert location["uri"] == "-" and "uriBaseId" not in location  # standard input
 

@@ -4,6 +4,7 @@ squashes; never rewritten by scans or the hook; no secret, line number, timestam
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ def test_create_suppresses_and_stores_no_secret(repo: Path, cli: Any) -> None:
     assert cli("baseline", "create", cwd=repo).code == 0
     text = (repo / BASELINE).read_text()
     document = json.loads(text)
-    assert document["version"] == 1
+    assert document["version"] == 2
     (entry,) = document["entries"]
     assert set(entry) == {"rule", "fingerprint", "path"}  # no lines, timestamps or commits
     assert entry["path"] == "app.py" and entry["rule"] == "github-pat-classic"
@@ -135,3 +136,95 @@ def test_malformed_baseline_is_a_clear_error(repo: Path, cli: Any) -> None:
     assert BASELINE in result.err and "'entries'" in result.err
     missing = cli("scan", "--baseline", "nope.json", cwd=repo)
     assert missing.code == 2 and "nope.json" in missing.err
+
+
+def test_a_version_1_baseline_matches_and_update_migrates_it(repo: Path, cli: Any) -> None:
+    """Version 1 fingerprints (a fast hash a dictionary reverses) still match; a scan says once
+    how to migrate; `update` converts the entries that match and keeps the others marked until
+    `prune` drops them."""
+    import hashlib
+
+    def version_1(secret: str) -> str:
+        return hashlib.sha256(f"pat-scan\0github-pat-classic\0{secret}".encode()).hexdigest()[:32]
+
+    secret = write_secret(repo)
+    entries = [("app.py", version_1(secret)), ("gone.py", version_1(token(seed=5)))]
+    old = {
+        "version": 1,
+        "generated_by": "pat-scan",
+        "entries": [
+            {"rule": "github-pat-classic", "fingerprint": f, "path": p} for p, f in entries
+        ],
+    }
+    (repo / BASELINE).write_text(json.dumps(old))
+    scanned = cli("scan", cwd=repo)
+    assert scanned.code == 0
+    assert scanned.err.count("version 1 fingerprints") == 1
+    assert "pat-scan baseline update" in scanned.err
+    git(repo, "add", "app.py")
+    hooked = cli("hook", cwd=repo)
+    assert hooked.code == 0 and "pat-scan baseline update" in hooked.err
+    updated = cli("baseline", "update", cwd=repo)
+    assert "converted 1 entry" in updated.out and "1 version 1 entry" in updated.out
+    document = json.loads((repo / BASELINE).read_text())
+    assert document["version"] == 2
+    current = cli("scan", "--format", "json", "--show-suppressed", cwd=repo).json()
+    (suppressed,) = current["suppressed"]  # still accepted, by its version 2 entry
+    assert current["findings"] == []
+    assert sorted(document["entries"], key=lambda e: e["path"]) == [
+        {"rule": "github-pat-classic", "fingerprint": suppressed["fingerprint"], "path": "app.py"},
+        {
+            "rule": "github-pat-classic",
+            "fingerprint": entries[1][1],
+            "path": "gone.py",
+            "version": 1,
+        },
+    ]
+    assert cli("baseline", "prune", cwd=repo).code == 0
+    assert [e["path"] for e in json.loads((repo / BASELINE).read_text())["entries"]] == ["app.py"]
+    clean = cli("scan", cwd=repo)
+    assert clean.code == 0 and "warning" not in clean.err
+
+
+def test_a_baseline_outside_the_repository_is_never_written(repo: Path, cli: Any) -> None:
+    write_secret(repo)
+    victim = repo.parent / "victim.txt"
+    victim.write_text("the user's file\n")
+    (repo / ".pat-scan.yaml").write_text("baseline: ../victim.txt\n")
+    for command in (("create", "--force"), ("update",), ("prune",)):
+        result = cli("baseline", *command, cwd=repo)
+        assert result.code == 2, command
+        assert "outside the repository" in result.err or "not a pat-scan baseline" in result.err
+    assert victim.read_text() == "the user's file\n"
+    (repo / ".pat-scan.yaml").unlink()
+    result = cli("baseline", "create", "--baseline", str(victim), "--force", cwd=repo)
+    assert result.code == 2 and "outside the repository" in result.err
+    assert victim.read_text() == "the user's file\n"
+
+
+def test_a_symlinked_baseline_is_never_written_through(repo: Path, cli: Any) -> None:
+    write_secret(repo)
+    victim = repo.parent / "victim.txt"
+    victim.write_text("the user's file\n")
+    (repo / BASELINE).symlink_to("../victim.txt")
+    git(repo, "add", BASELINE)
+    git(repo, "commit", "-qm", "a link")
+    result = cli("baseline", "create", "--force", cwd=repo)
+    assert result.code == 2 and "symlink" in result.err
+    assert victim.read_text() == "the user's file\n"
+    assert (repo / BASELINE).is_symlink()
+
+
+def test_baselines_are_replaced_atomically(repo: Path, cli: Any) -> None:
+    """A temporary file in the same folder, renamed over the old one: a reader (or a hard link)
+    never sees a half-written file, and nothing is left behind."""
+    write_secret(repo)
+    assert cli("baseline", "create", cwd=repo).code == 0
+    before = (repo / BASELINE).read_text()
+    snapshot = repo.parent / "snapshot.json"
+    os.link(repo / BASELINE, snapshot)  # the old file's inode
+    write_secret(repo, name="second.py", seed=2)
+    assert cli("baseline", "update", cwd=repo).code == 0
+    assert snapshot.read_text() == before  # not rewritten in place
+    assert len(json.loads((repo / BASELINE).read_text())["entries"]) == 2
+    assert sorted(p.name for p in repo.iterdir() if p.name.startswith(".pat-scan")) == [BASELINE]

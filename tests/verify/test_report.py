@@ -216,3 +216,22 @@ def test_revoke_needs_a_confirmation(repo: Path, server: Server, tmp_path: Path)
         assert process.returncode == 0, err
         assert b"About to revoke 1 GitHub token(s)" in out and secret.encode() not in out
         assert len(server.requests) == sent
+
+
+def test_reports_made_with_version_1_fingerprints(repo: Path, cli: Any, server: Server) -> None:
+    """A report written before fingerprints version 2 still finds its secrets again, both where
+    the report says and by scanning again (a moved line)."""
+    from pat_scan.fingerprints import legacy_identity
+
+    here, moved = token(seed=11), token(seed=12)
+    server.tokens[here] = server.tokens[moved] = Behaviour()
+    (repo / "a.py").write_text(f"A = '{here}'\n")
+    (repo / "b.py").write_text(f"B = '{moved}'\n")
+    report = report_of(cli, repo, "scan")
+    document = json.loads(report.read_text())
+    for finding, secret in zip(document["findings"], (here, moved), strict=True):
+        finding["fingerprint"] = legacy_identity(finding["rule_id"], secret)
+    report.write_text(json.dumps(document))
+    (repo / "b.py").write_text(f"# above\nB = '{moved}'\n")
+    result = verify(cli, repo, server, report)
+    assert [f["verification"]["status"] for f in result.json()["findings"]] == ["active"] * 2
