@@ -183,8 +183,8 @@ def _added(found: list[Finding], change: FileChange, blob: Blob, matcher: Matche
     (it has no lines), those the content it replaced did not hold."""
     if change.binary:
         before = blob.before and scan_content(matcher, blob.before, None, blob.path)
-        known = {f.fingerprint for f in before[0]} if before else set()
-        added = [f for f in found if f.fingerprint not in known]
+        known = {(f.rule.id, f.secret) for f in before[0]} if before else set()
+        added = [f for f in found if (f.rule.id, f.secret) not in known]
     else:
         added = [f for f in found if change.touches(f.line, f.end_line)]
     if change.commit:

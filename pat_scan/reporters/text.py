@@ -20,7 +20,7 @@ def write(report: Report, out: TextIO) -> None:
         blocking.sort(key=lambda f: not _active(report, f))
     for finding in blocking:
         out.write(_line(report, finding, paint) + "\n")
-        if finding.fingerprint in report.verifications:
+        if report.verifications and finding.fingerprint in report.verifications:
             out.write(_verified(report, finding, paint) + "\n")
     if blocking:
         out.write("\n" + _advice(report, blocking) + "\n")
@@ -29,7 +29,7 @@ def write(report: Report, out: TextIO) -> None:
         for finding in quiet:
             why = f" ({finding.why_low})" if finding.why_low else ""
             out.write(paint("dim", "  " + _line(report, finding, lambda _c, t: t) + why) + "\n")
-            if finding.fingerprint in report.verifications:
+            if report.verifications and finding.fingerprint in report.verifications:
                 out.write(_verified(report, finding, paint) + "\n")
     if report.result.stale:
         out.write(
@@ -78,13 +78,14 @@ def _line(report: Report, finding: Finding, paint: _Paint) -> str:
 
 
 def _active(report: Report, finding: Finding) -> bool:
-    verification = report.verifications.get(finding.fingerprint)
+    # A fingerprint may cost a slow derivation: none is asked for without verifications.
+    verification = report.verifications.get(finding.fingerprint) if report.verifications else None
     return verification is not None and verification.status == "active"
 
 
 def _judged(report: Report, finding: Finding) -> bool:
     """Whether its provider said active, revoked or invalid (advice of its own follows)."""
-    verification = report.verifications.get(finding.fingerprint)
+    verification = report.verifications.get(finding.fingerprint) if report.verifications else None
     return verification is not None and verification.status != "unknown"
 
 
@@ -133,7 +134,7 @@ def _advice(report: Report, blocking: list[Finding]) -> str:
             seen.add(finding.rule.id)
             first = finding.rule.remediation.strip().splitlines()
             lines.append(f"     - {finding.rule.id}: " + " ".join(s.strip() for s in first))
-    for finding in blocking:  # what verification found says exactly what this one can do
+    for finding in blocking if report.verifications else ():  # what each one can do
         verification = report.verifications.get(finding.fingerprint)
         if verification is not None and verification.advice:
             lines.append(f"     - {_location(finding)} {verification.advice}")
