@@ -21,7 +21,7 @@ from pat_scan.errors import PatScanError
 from pat_scan.findings import Finding
 from pat_scan.rules import Rule
 
-SCHEMA = 3  # 2: walk positions; 3: fingerprints version 2 (older stores are rebuilt)
+SCHEMA = 4  # 2: walk positions; 3: fingerprints version 2; 4: why_low (older are rebuilt)
 _TABLES = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE blobs (oid TEXT PRIMARY KEY, skipped TEXT) WITHOUT ROWID;
@@ -30,7 +30,7 @@ CREATE TABLE findings (
     source TEXT NOT NULL,  -- a blob id, or a commit id for a commit message
     rule_id TEXT NOT NULL, fingerprint TEXT NOT NULL, prefix TEXT NOT NULL,
     line INTEGER NOT NULL, col INTEGER NOT NULL, end_line INTEGER NOT NULL,
-    end_col INTEGER NOT NULL, confidence TEXT NOT NULL, suppressed TEXT
+    end_col INTEGER NOT NULL, confidence TEXT NOT NULL, suppressed TEXT, why_low TEXT
 );
 CREATE INDEX findings_source ON findings (source);
 CREATE TABLE intros (
@@ -57,6 +57,7 @@ class Stored(NamedTuple):
     end_column: int
     confidence: str
     suppressed: str | None
+    why_low: str | None
 
 
 class Intro(NamedTuple):
@@ -95,6 +96,7 @@ def stored(finding: Finding) -> Stored:
         finding.end_column,
         finding.confidence,
         finding.suppressed,
+        finding.why_low,
     )
 
 
@@ -128,7 +130,7 @@ class Store:
             batch = wanted[i : i + _SOURCES_PER_QUERY]
             rows += self._db.execute(
                 "SELECT rowid, source, rule_id, fingerprint, prefix, line, col, end_line, end_col,"
-                " confidence, suppressed FROM findings"
+                " confidence, suppressed, why_low FROM findings"
                 f" WHERE source IN ({', '.join('?' * len(batch))})",
                 batch,
             )
@@ -146,7 +148,7 @@ class Store:
 
     def add_findings(self, source: str, found: Iterable[Stored]) -> None:
         self._db.executemany(
-            "INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             ((source, *row) for row in found),
         )
 
@@ -226,5 +228,6 @@ def rebuild(row: Stored, rule: Rule, path: str) -> Finding:
         confidence=row.confidence,
         line_text="",
         suppressed=row.suppressed,
+        why_low=row.why_low,
         stored=row.fingerprint,
     )

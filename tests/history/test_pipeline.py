@@ -382,3 +382,14 @@ def test_text_report_speaks_of_history(repo: Path, cli: Any) -> None:
     assert "2 file versions scanned" in result.out
     assert "Every clone keeps the old commits" in result.out
     assert "Remove the secret from the file." not in result.out
+
+
+def test_an_incremental_run_reports_what_a_full_run_does(repo: Path, cli: Any) -> None:
+    """Findings read back from the store keep everything a report shows (why one is low)."""
+    from tests.helpers import bad_token
+
+    commit_files(repo, {"a.py": f"A = '{bad_token(seed=51)}'\n", "b.py": f"B = '{token()}'\n"})
+    full = history(cli, "--min-confidence", "low", cwd=repo)[1]["findings"]
+    history(cli, "--incremental", cwd=repo)
+    again = history(cli, "--incremental", "--min-confidence", "low", cwd=repo)[1]["findings"]
+    assert again == full and any("why_low" in f for f in full)

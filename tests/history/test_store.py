@@ -11,7 +11,7 @@ from tests.helpers import commit_files
 
 
 def _row(rng: random.Random, n: int) -> Stored:
-    return Stored(f"rule-{rng.randrange(5)}", f"fp{n}", "ghp_", n, 1, n, 9, "high", None)
+    return Stored(f"rule-{rng.randrange(5)}", f"fp{n}", "ghp_", n, 1, n, 9, "high", None, None)
 
 
 def _whole_table(store: Store, sources: set[str]) -> dict[str, list[Stored]]:
@@ -19,7 +19,7 @@ def _whole_table(store: Store, sources: set[str]) -> dict[str, list[Stored]]:
     found: dict[str, list[Stored]] = {}
     for source, *fields in store._db.execute(
         "SELECT source, rule_id, fingerprint, prefix, line, col, end_line, end_col,"
-        " confidence, suppressed FROM findings"
+        " confidence, suppressed, why_low FROM findings"
     ):
         if source in sources:
             found.setdefault(source, []).append(Stored(*fields))
