@@ -60,7 +60,7 @@ def finish(
 
     # SARIF lists every active rule; other formats do without, so the hook stays lazy.
     rules = tuple(session.matcher.rules) if options.format == "sarif" else ()
-    with _destination(options.output) as out:
+    with destination(options.output) as out:
         report = Report(
             result=result,
             policy=session.policy,
@@ -84,7 +84,7 @@ def finish(
 
 
 @contextlib.contextmanager
-def _destination(path: str | None) -> Iterator[TextIO]:
+def destination(path: str | None) -> Iterator[TextIO]:
     if path is None or path == "-":
         yield sys.stdout
         return
