@@ -37,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     from pat_scan.commands import (
         baseline_cmd,
+        fleet_cmd,
         history_cmd,
         hook_cmd,
         install_cmd,
@@ -48,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     scan_cmd.register(commands, rules, output)
     hook_cmd.register(commands, rules, output)
     history_cmd.register(commands, rules, output)
+    fleet_cmd.register(commands, rules)
     rules_cmd.register(commands, rules)
     baseline_cmd.register(commands, rules)
     install_cmd.register(commands)
