@@ -16,7 +16,9 @@ from multiprocessing.connection import Connection
 
 from pat_scan.fleet.work import Outcome, Setup, Task, failed
 
-STAGES = ("clone", "fetch", "scan")  # what a timeout is named after: `clone timeout`, ...
+# Seconds a new child may take to start and build its engine (a cold Hyperscan cache compiles
+# the rules): not counted in a repository's timeout.
+STARTUP_TIMEOUT = 300.0
 
 
 class Child:
@@ -29,13 +31,16 @@ class Child:
         self._setup: str | None = None  # digest of the setup the child holds
 
     def run(self, task: Task, setup: Setup, timeout: float) -> Outcome:
-        """The task's outcome within `timeout` seconds, whatever happens to the child."""
+        """The task's outcome within `timeout` seconds (counted once the child is ready),
+        whatever happens to the child."""
         started = time.time()
-        deadline = time.monotonic() + timeout
         stage = "clone"
         try:
             receive = self._ready(setup)
+            if receive is None:
+                return failed(task, "crash", "the scanning process did not start", started)
             assert self._send is not None
+            deadline = time.monotonic() + timeout
             self._send.send(("task", task))
             while True:
                 left = deadline - time.monotonic()
@@ -52,13 +57,18 @@ class Child:
         except (EOFError, OSError):
             return failed(task, "crash", self._death(), started)
 
-    def _ready(self, setup: Setup) -> Connection:
+    def _ready(self, setup: Setup) -> Connection | None:
+        """The child's end to read from once it holds `setup` and its engine; None if it
+        does not get there in STARTUP_TIMEOUT seconds."""
         if self._process is None or self._process.poll() is not None:
             self.stop()
             self._start()
         assert self._send is not None and self._receive is not None
         if self._setup != setup.digest:
             self._send.send(("setup", setup))
+            if not self._receive.poll(STARTUP_TIMEOUT) or self._receive.recv() != ("ready", None):
+                self.stop()
+                return None
             self._setup = setup.digest
         return self._receive
 
@@ -146,6 +156,7 @@ def main() -> None:
             return
         if kind == "setup":
             setup, matcher = value, engine.create(value.rules)
+            send.send(("ready", None))
             continue
         assert setup is not None and matcher is not None, "a task before the setup"
 

@@ -38,24 +38,15 @@ def github(owner: str, kind: str, options: ListingOptions) -> list[Repo]:
     headers = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"}
     if variable:
         headers["Authorization"] = f"Bearer {os.environ[variable]}"
+    url = f"{api}/{kind}/{quote(owner, safe='')}/repos"
     params: dict[str, str | int] = {
         "per_page": PER_PAGE,
         "type": "all" if kind == "orgs" else "owner",
     }
     with listing.client(headers) as session:
-        url = f"{api}/{kind}/{quote(owner, safe='')}/repos"
-        items = list(listing.pages(session, url, params, "GitHub"))
-    return list(
-        _repos(
-            (
-                (item["full_name"], item["clone_url"], item.get("archived"), item.get("fork"))
-                for item in _objects(items)
-            ),
-            options,
-            variable,
-            "x-access-token",
-        )
-    )
+        items = _objects(listing.pages(session, url, params, "GitHub"), "full_name", "clone_url")
+        found = ((i["full_name"], i["clone_url"], i.get("archived"), i.get("fork")) for i in items)
+        return list(_repos(found, options, variable, "x-access-token"))
 
 
 def gitlab(group: str, options: ListingOptions) -> list[Repo]:
@@ -63,6 +54,7 @@ def gitlab(group: str, options: ListingOptions) -> list[Repo]:
     base = (options.gitlab_url or GITLAB_URL).rstrip("/")
     variable = _token_variable(GITLAB_TOKENS)
     headers = {"PRIVATE-TOKEN": os.environ[variable]} if variable else {}
+    url = f"{base}/api/v4/groups/{quote(group, safe='')}/projects"
     params: dict[str, str | int] = {
         "per_page": PER_PAGE,
         "include_subgroups": "true",
@@ -73,19 +65,15 @@ def gitlab(group: str, options: ListingOptions) -> list[Repo]:
     if options.skip_archived:
         params["archived"] = "false"
     with listing.client(headers) as session:
-        url = f"{base}/api/v4/groups/{quote(group, safe='')}/projects"
-        items = list(listing.pages(session, url, params, "GitLab"))
-    projects = (
-        (
-            item["path_with_namespace"],
-            item["http_url_to_repo"],
-            item.get("archived"),
-            "forked_from_project" in item,
-        )
-        for item in _objects(items)
-        if item.get("repository_access_level") != "disabled"  # no repository to scan
-    )
-    return list(_repos(projects, options, variable, "oauth2"))
+        pages = listing.pages(session, url, params, "GitLab")
+        items = _objects(pages, "path_with_namespace", "http_url_to_repo")
+        found = (
+            (i["path_with_namespace"], i["http_url_to_repo"], i.get("archived"),
+             "forked_from_project" in i)
+            for i in items
+            if i.get("repository_access_level") != "disabled"  # no repository to scan
+        )  # fmt: skip
+        return list(_repos(found, options, variable, "oauth2"))
 
 
 def _repos(
@@ -98,14 +86,17 @@ def _repos(
         if (options.skip_archived and archived) or (options.skip_forks and fork):
             continue
         parts = urlsplit(url)
+        if parts.scheme not in ("https", "http") or parts.password is not None:
+            raise listing.ListingError(f"{name}: the listing gave an unexpected clone URL")
         auth = Auth(variable, username, f"{parts.scheme}://{parts.netloc}/") if variable else None
         yield Repo(url, name, auth)
 
 
-def _objects(items: Sequence[Any]) -> Iterator[dict[str, Any]]:
+def _objects(items: Iterable[Any], *keys: str) -> Iterator[dict[str, Any]]:
+    """The listing's repositories, each an object with these string fields."""
     for item in items:
-        if not isinstance(item, dict):
-            raise listing.ListingError(f"unexpected item in a listing: {type(item).__name__}")
+        if not isinstance(item, dict) or not all(isinstance(item.get(k), str) for k in keys):
+            raise listing.ListingError(f"a listing item lacks one of {', '.join(keys)}")
         yield item
 
 

@@ -42,6 +42,11 @@ def from_url(url: str, where: str = "") -> Repo:
     """A repository at a URL; one that carries a password or token is refused: it would show in
     process lists, logs and the mirror's configuration."""
     url = url.rstrip("/")
+    transport, separator, address = url.partition("::")
+    if (
+        separator and transport.isalnum()
+    ):  # <transport>::<address>, served by git-remote-<transport>
+        return Repo(url, from_url(address, where).name if is_url(address) else Path(address).name)
     if _SCHEME.match(url):
         parts = urlsplit(url)
         if parts.password is not None:
