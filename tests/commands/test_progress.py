@@ -1,4 +1,5 @@
-"""The progress line of a history scan on a terminal: drawn only there, with a total and an ETA."""
+"""The progress lines of a history scan and of a fleet run on a terminal: drawn only there, with a
+total and an ETA."""
 
 from __future__ import annotations
 
@@ -72,3 +73,46 @@ def test_progress_shows_the_total_and_an_eta_once_git_has_counted(
     listed = git(repo, "rev-list", "--objects", "--filter=object:type=blob", "--all").stdout
     total = len(listed.splitlines())
     assert re.search(rf"history: \d+/{total} blobs, 0 MB, 0 MB/s, ETA \d+ s", terminal.getvalue())
+
+
+def test_fleet_progress_on_a_terminal(tmp_path: Path) -> None:
+    """Repositories done of the total, failures, findings and an ETA, redrawn as each one
+    finishes, cleared at the end; nothing on a terminal-less stderr."""
+    import pty
+    import re
+    import sys
+
+    for n in range(3):
+        (tmp_path / "clones" / f"r{n}").mkdir(parents=True)
+        git(tmp_path / "clones" / f"r{n}", "init", "-q")
+        commit_files(tmp_path / "clones" / f"r{n}", {"a.py": "A = 1\n"})
+    args = ["fleet", "clones", "missing", "--jobs", "1", "--cache-dir", "c", "--inventory", "i"]
+    master, slave = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pat_scan", *args],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=slave,
+    )
+    os.close(slave)
+    shown = b""
+    while True:
+        try:
+            data = os.read(master, 4096)
+        except OSError:
+            break
+        if not data:
+            break
+        shown += data
+    process.communicate(timeout=60)
+    os.close(master)
+    assert process.returncode == 3, shown
+    assert b"\rpat-scan fleet: 0/4 repositories, 0 finding(s)" in shown
+    assert re.search(
+        rb"\rpat-scan fleet: 2/4 repositories(, 1 failed)?, 0 finding\(s\), ETA", shown
+    )
+    assert b"4/4 repositories, 1 failed, 0 finding(s)   \r\x1b[K" in shown
+    quiet = subprocess.run(
+        [sys.executable, "-m", "pat_scan", *args], cwd=tmp_path, capture_output=True, check=False
+    )
+    assert b"pat-scan fleet: " not in quiet.stderr
