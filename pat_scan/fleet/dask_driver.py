@@ -4,15 +4,18 @@ process of its own (`child.Child`), which enforces the timeout; the scheduler re
 tasks of a worker that is lost, and a task whose workers keep dying ends as `KilledWorker`,
 reported as `worker lost`. The setup (rules, configuration) reaches each worker once, through a
 worker plugin the scheduler also gives to workers that join or restart later. Outcomes stream
-back as tasks finish, and a finished future is released at once, so the client holds only what
-is still running."""
+back as tasks finish, and a finished future is released at once, so the client holds only a
+bounded backlog and what is running."""
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import threading
 import time
 import uuid
+from collections import Counter, deque
+from collections.abc import Sequence
 from typing import Any
 
 from pat_scan.errors import PatScanError, UsageError
@@ -27,57 +30,61 @@ from pat_scan.fleet.repos import short_hash
 from pat_scan.fleet.work import Outcome, Setup, Task, describe, failed
 
 CONNECT_TIMEOUT = 30.0  # seconds to reach the scheduler
-WORKER_TIMEOUT = 120.0  # seconds to wait for a first worker
-# Tasks in flight per worker thread: one, so that a worker that dies takes no other repository's
-# task with it (each would count as a failure against that repository).
-AHEAD_PER_THREAD = 1
-RECOUNT_EVERY = 5.0  # seconds between looks at how many worker threads there are
+WORKER_TIMEOUT = 120.0  # seconds to wait for a worker when there is none
+# Tasks waiting in the client per worker thread: enough that a free worker usually finds one
+# whose mirror is on its machine, few enough that the client holds little.
+BACKLOG_PER_THREAD = 4
+LOOK_EVERY = 5.0  # seconds between looks at which workers there are
 
 
 class DaskPool:
+    """Tasks wait in the client until a worker thread is free (one task in flight a thread, so
+    a worker that dies takes no other repository's task with it), then go to that worker, the
+    first waiting one whose repository's mirror is on its machine first: each machine keeps its
+    own cache, and a repository goes back to the machine that has it (rendezvous hashing on the
+    machine's address) unless that machine is busy and another is idle. The worker is a
+    preference, not a rule: if it dies, the scheduler runs the task elsewhere."""
+
     def __init__(self, address: str, setup: Setup, timeout: float) -> None:
         dask = _distributed()
         try:
             self.client: Any = dask.Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
         except (OSError, TimeoutError) as exc:
             raise PatScanError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
-        try:
-            self.client.wait_for_workers(1, timeout=WORKER_TIMEOUT)
-        except TimeoutError:
-            self.client.close()
-            raise PatScanError(f"no Dask worker joined {address} in {WORKER_TIMEOUT:g} s") from None
+        self.address = address
         self.description = f"Dask at {address}"
+        self._wait_for_workers()
         self._plugin = SetupPlugin(setup)
         self.client.register_plugin(self._plugin, name=self._plugin.name)
         self._digest = setup.digest
         self._timeout = timeout
         self._completed: Any = dask.as_completed(loop=self.client.loop)
-        self._tasks: dict[str, Task] = {}
+        self._backlog: deque[Task] = deque()
+        self._running: dict[str, tuple[Task, str]] = {}  # future key -> (task, worker address)
+        self._load: Counter[str] = Counter()  # worker address -> tasks of ours on it
+        self._workers: dict[str, tuple[str, int]] = {}  # worker address -> (host, threads)
+        self._looked = 0.0
         self._run_id = uuid.uuid4().hex[:8]  # keys of this run never meet another run's
-        self._threads = 1
-        self._counted = 0.0
 
     def room(self) -> bool:
-        now = time.monotonic()
-        if now - self._counted > RECOUNT_EVERY:
-            self._threads = max(sum(self.client.nthreads().values()), 1)
-            self._counted = now
-        return len(self._tasks) < AHEAD_PER_THREAD * self._threads
+        self._look()
+        threads = sum(count for _, count in self._workers.values()) or 1
+        return len(self._backlog) < BACKLOG_PER_THREAD * threads
 
     def busy(self) -> bool:
-        return bool(self._tasks)
+        return bool(self._backlog or self._running)
 
     def submit(self, task: Task) -> None:
-        key = f"pat-scan-fleet-{short_hash(task.repo.key)}-{task.attempt}-{self._run_id}"
-        future = self.client.submit(
-            scan_on_worker, task, self._digest, self._timeout, key=key, pure=False
-        )
-        self._tasks[str(future.key)] = task
-        self._completed.add(future)
+        self._backlog.append(task)
+        self._dispatch()
 
     def next(self) -> Outcome:
+        self._dispatch()
+        if not self._running:
+            raise PatScanError(f"the Dask workers at {self.address} take no tasks")
         future = next(self._completed)
-        task = self._tasks.pop(str(future.key))
+        task, worker = self._running.pop(str(future.key))
+        self._load[worker] -= 1
         try:
             outcome: Outcome = future.result()
         except _distributed().KilledWorker:
@@ -89,6 +96,50 @@ class DaskPool:
             future.release()
         return outcome
 
+    def _dispatch(self) -> None:
+        """Hand waiting tasks to free worker threads, each the one its machine should get."""
+        self._look()
+        if self._backlog and not self._running and not self._free():
+            self._look(force=True)  # nothing runs and no worker is known to be free
+        hosts = sorted({host for host, _ in self._workers.values()})
+        for address in self._free():
+            host = self._workers[address][0]
+            while self._backlog and self._load[address] < self._workers[address][1]:
+                self._start(take(self._backlog, host, hosts), address)
+
+    def _free(self) -> list[str]:
+        return [a for a, (_, threads) in self._workers.items() if self._load[a] < threads]
+
+    def _start(self, task: Task, address: str) -> None:
+        key = f"pat-scan-fleet-{short_hash(task.repo.key)}-{task.attempt}-{self._run_id}"
+        future = self.client.submit(
+            scan_on_worker, task, self._digest, self._timeout, key=key, pure=False,
+            workers=[address], allow_other_workers=True,
+        )  # fmt: skip
+        self._running[str(future.key)] = (task, address)
+        self._load[address] += 1
+        self._completed.add(future)
+
+    def _look(self, force: bool = False) -> None:
+        """Which workers there are (asked again every LOOK_EVERY seconds, or when forced)."""
+        now = time.monotonic()
+        if not force and now - self._looked < LOOK_EVERY:
+            return
+        if force and not self._running:
+            self._wait_for_workers()
+        workers = self.client.scheduler_info(n_workers=-1)["workers"]
+        self._workers = {a: (str(w["host"]), int(w["nthreads"])) for a, w in workers.items()}
+        self._looked = now
+
+    def _wait_for_workers(self) -> None:
+        try:
+            self.client.wait_for_workers(1, timeout=WORKER_TIMEOUT)
+        except TimeoutError:
+            self.client.close()
+            raise PatScanError(
+                f"no Dask worker at {self.description[8:]} for {WORKER_TIMEOUT:g} s"
+            ) from None
+
     def close(self, interrupted: bool = False) -> None:
         """Cancel what is still queued (running tasks end on their own, their results unread)
         and disconnect."""
@@ -96,10 +147,27 @@ class DaskPool:
         if pending:
             self.client.cancel(pending)
         self._completed = _distributed().as_completed(loop=self.client.loop)
-        self._tasks.clear()
+        self._running.clear()
+        self._backlog.clear()
         with contextlib.suppress(Exception):  # the scheduler may be gone already
             self.client.unregister_worker_plugin(self._plugin.name)
         self.client.close()
+
+
+def preferred_host(key: str, hosts: Sequence[str]) -> str:
+    """The machine a repository goes to (rendezvous hashing): the same one from run to run, and
+    only the repositories of a machine that leaves or joins move."""
+    return max(hosts, key=lambda host: hashlib.sha256(f"{host}\0{key}".encode()).digest())
+
+
+def take(backlog: deque[Task], host: str, hosts: Sequence[str]) -> Task:
+    """The first waiting task whose repository belongs on `host`, else the first waiting."""
+    if len(hosts) > 1:
+        for index, task in enumerate(backlog):
+            if preferred_host(task.repo.key, hosts) == host:
+                del backlog[index]
+                return task
+    return backlog.popleft()
 
 
 def _distributed() -> Any:
