@@ -141,3 +141,29 @@ def test_dask_finds_what_the_local_pool_and_history_find(
     )  # fmt: skip
     assert again.code == 1, again.err
     assert {e["outcome"] for e in report(again)["repositories"]} == {"unchanged"}
+
+
+def test_a_repository_goes_back_to_the_machine_that_has_its_mirror() -> None:
+    from collections import deque
+
+    from pat_scan.fleet.dask_driver import preferred_host, take
+    from pat_scan.fleet.repos import Repo
+    from pat_scan.fleet.work import Task
+
+    hosts = ["10.0.0.1", "10.0.0.2", "10.0.0.3"]
+    keys = [f"https://git.example/org/repo-{n}.git" for n in range(300)]
+    homes = {key: preferred_host(key, hosts) for key in keys}
+    assert all(preferred_host(key, list(reversed(hosts))) == homes[key] for key in keys)
+    assert {hosts.count(h) for h in homes.values()} == {1}
+    share = [list(homes.values()).count(h) for h in hosts]
+    assert min(share) > 60  # spread over the machines
+    # A machine leaving moves only its own repositories.
+    fewer = {key: preferred_host(key, hosts[:2]) for key in keys}
+    assert all(fewer[k] == homes[k] for k in keys if homes[k] != "10.0.0.3")
+
+    backlog = deque(Task(Repo(key, key), None, None) for key in keys[:12])
+    wanted = next(t for t in backlog if homes[t.repo.key] == "10.0.0.2")
+    assert take(backlog, "10.0.0.2", hosts) == wanted and wanted not in backlog
+    first = backlog[0]
+    assert take(backlog, "10.0.0.9", hosts) == first  # no task of its own: the first waiting
+    assert take(deque([first]), "10.0.0.1", ["10.0.0.1"]) == first
