@@ -7,6 +7,7 @@ import fnmatch
 import hashlib
 import os
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import NamedTuple
@@ -83,8 +84,14 @@ def from_path(text: str, base: Path) -> list[Repo]:
         clones = sorted(p for p in path.iterdir() if p.is_dir() and is_repository(p))
         if not clones:
             raise UsageError(f"{text}: neither a repository nor a directory of clones")
-        return [Repo(str(p), p.name) for p in clones]
-    return [Repo(str(path), path.name)]
+        return [Repo(str(p), _path_name(p)) for p in clones]
+    return [Repo(str(path), _path_name(path))]
+
+
+def _path_name(path: Path) -> str:
+    """A repository's directory name, without `.git` (a `.git` directory is named after its
+    work tree)."""
+    return path.parent.name if path.name == ".git" else path.name.removesuffix(".git")
 
 
 def from_arguments(items: Iterable[str], base: Path, where: str = "") -> list[Repo]:
@@ -129,13 +136,29 @@ def selected(repos: Iterable[Repo], include: Sequence[str], exclude: Sequence[st
 
 
 def _unique_names(repos: list[Repo]) -> list[Repo]:
-    counts: dict[str, int] = {}
-    for repo in repos:
-        counts[repo.name] = counts.get(repo.name, 0) + 1
+    """Repositories that share a name are told apart by more of their path (`a/tool`,
+    `b/tool`), else by a hash of where they are."""
+    named = repos
+    for depth in (2, 3, 4):
+        counts = Counter(repo.name for repo in named)
+        if max(counts.values(), default=0) < 2:
+            return named
+        named = [
+            repo._replace(name=_longer_name(repo, depth)) if counts[repo.name] > 1 else repo
+            for repo in named
+        ]
+    counts = Counter(repo.name for repo in named)
     return [
         repo._replace(name=f"{repo.name}~{short_hash(repo.key)}") if counts[repo.name] > 1 else repo
-        for repo in repos
+        for repo in named
     ]
+
+
+def _longer_name(repo: Repo, depth: int) -> str:
+    if is_url(repo.key):
+        return repo.name
+    parts = [part for part in Path(repo.key).parts if part != "/"]
+    return "/".join(parts[-depth:])
 
 
 def short_hash(text: str) -> str:

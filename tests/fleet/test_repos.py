@@ -54,7 +54,7 @@ def test_paths_directories_of_clones_and_missing_paths(tmp_path: Path) -> None:
     assert [(r.key, r.name) for r in found] == [
         (str(clones / "a"), "a"),
         (str(clones / "b"), "b"),
-        (str(bare), "bare.git"),
+        (str(bare), "bare"),
         (str(clones / "a"), "a"),
         (str(tmp_path / "gone"), "gone"),  # kept: its mirror fails and the run says so
     ]
@@ -86,8 +86,11 @@ def test_selection_filters_deduplicates_and_keeps_names_apart() -> None:
         repos.Repo("/srv/b/tool", "tool"),
     ]
     kept = repos.selected(listed, include=["org/*", "tool"], exclude=["org/legacy-*"])
-    names = [r.name for r in kept]
-    assert names[:2] == ["org/api", "org/web"]
-    assert len(names) == 4 and len(set(names)) == 4
-    assert names[2].startswith("tool~") and names[3].startswith("tool~")
+    assert [r.name for r in kept] == ["org/api", "org/web", "a/tool", "b/tool"]
     assert repos.selected(listed, [], ["*"]) == []
+    twins = [repos.from_url("https://h/org/api.git"), repos.from_url("https://h/org/api")]
+    names = [r.name for r in repos.selected(twins, [], [])]
+    assert names[0].startswith("h/org/api~") and names[1].startswith("h/org/api~")
+    assert names[0] != names[1]
+    dot_git = repos.from_arguments(["clone/.git"], Path("/srv"))
+    assert dot_git == [repos.Repo("/srv/clone/.git", "clone")]
