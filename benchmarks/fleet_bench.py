@@ -311,6 +311,11 @@ def model(
         first = makespan(durations, workers)
         again = 10_000 * (unchanged + per_task) / workers
         lines.append(f"| {workers} | {_hours(first)} | {_hours(again)} |")
+    lines += [
+        "",
+        f"longest repository: {max(durations):.1f} s (one process scans it: a floor on the wall "
+        "time however many workers there are)",
+    ]
     return lines
 
 
@@ -391,17 +396,20 @@ def main(argv: list[str] | None = None) -> int:
     sample_rows = inventory_rows(folder / "inventory.sqlite")
     mirror = statistics.fmean(r[3] for r in sample_rows)
     scan = statistics.fmean(r[4] for r in sample_rows)
-    print(f"\nOverhead on {len(sample)} repositories, one at a time:")
+    history, per_repo = statistics.fmean(walls), one.wall / len(sample)
+    print(f"\nOverhead on {len(sample)} repositories, one at a time (means):")
+    print(f"- the history scan itself (timed in the fleet's child): {scan:.3f} s")
     print(
-        f"- `pat-scan history --jobs 1`, a process each: {sum(walls):.1f} s in all, "
-        f"{statistics.fmean(walls):.3f} s mean, {statistics.median(walls):.3f} s median"
+        f"- `pat-scan history --jobs 1`, a process each: {history:.3f} s "
+        f"(start-up and the rest: {history - scan:+.3f} s)"
     )
     print(
-        f"- `pat-scan fleet --jobs 1`: {one.wall:.1f} s in all, {one.wall / len(sample):.3f} s "
-        f"a repository (mirror {mirror:.3f} s + scan {scan:.3f} s mean, then the rest: start, "
-        "inventory, report)"
+        f"- `pat-scan fleet --jobs 1`: {per_repo:.3f} s a repository (mirror {mirror:+.3f} s, "
+        f"the rest: {per_repo - scan - mirror:+.3f} s)"
     )
-    print(f"- overhead: {(one.wall - sum(walls)) / len(sample):+.3f} s a repository")
+    print(f"- fleet against history processes: {per_repo - history:+.3f} s a repository")
+    size = (runs / "local" / "inventory.sqlite").stat().st_size
+    print(f"- inventory: {size / len(repos) / 1e3:.1f} kB a repository")
 
     dask2 = rows["Dask, 2 workers"]
     busy = sum(r[2] for r in dask2)
