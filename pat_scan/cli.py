@@ -49,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     scan_cmd.register(commands, rules, output)
     hook_cmd.register(commands, rules, output)
     history_cmd.register(commands, rules, output)
-    fleet_cmd.register(commands, rules)
+    fleet_cmd.register(commands, rules, policy_options())
     rules_cmd.register(commands, rules)
     baseline_cmd.register(commands, rules)
     install_cmd.register(commands)
@@ -89,15 +89,17 @@ def rule_options() -> argparse.ArgumentParser:
     return shared
 
 
-def output_options() -> argparse.ArgumentParser:
-    """Options every scanning command shares."""
-    from pat_scan.reporters import FORMATS
+def policy_options() -> argparse.ArgumentParser:
+    """--min-confidence and --fail-on alone, for a command with outputs of its own (fleet)."""
+    shared = argparse.ArgumentParser(add_help=False)
+    _add_policy(shared.add_argument_group("policy"))
+    return shared
+
+
+def _add_policy(group: argparse._ArgumentGroup) -> None:
+    """--min-confidence and --fail-on: what makes a run fail."""
     from pat_scan.rules import CONFIDENCES, SEVERITIES
 
-    shared = argparse.ArgumentParser(add_help=False)
-    group = shared.add_argument_group("output")
-    group.add_argument("--format", choices=FORMATS, default="text")
-    group.add_argument("--output", "-o", metavar="FILE", help="write the report here")
     group.add_argument(
         "--min-confidence",
         choices=CONFIDENCES,
@@ -106,6 +108,17 @@ def output_options() -> argparse.ArgumentParser:
     group.add_argument(
         "--fail-on", choices=SEVERITIES, help="lowest severity that fails the run (default: low)"
     )
+
+
+def output_options() -> argparse.ArgumentParser:
+    """Options every scanning command shares."""
+    from pat_scan.reporters import FORMATS
+
+    shared = argparse.ArgumentParser(add_help=False)
+    group = shared.add_argument_group("output")
+    group.add_argument("--format", choices=FORMATS, default="text")
+    group.add_argument("--output", "-o", metavar="FILE", help="write the report here")
+    _add_policy(group)
     group.add_argument(
         "--redact",
         choices=("partial", "none"),
