@@ -19,10 +19,12 @@ if TYPE_CHECKING:
     from pat_scan.options import FleetOptions
 
 
-def register(commands: Any, rules: argparse.ArgumentParser) -> None:
+def register(
+    commands: Any, rules: argparse.ArgumentParser, policy: argparse.ArgumentParser
+) -> None:
     parser = commands.add_parser(
         "fleet",
-        parents=[rules],
+        parents=[rules, policy],
         help="scan the history of many repositories (an organisation), locally or on Dask",
         description="Mirror each repository into a cache and scan its whole history, "
         "incrementally: a repository whose refs did not move since the inventory's last scan "
@@ -138,16 +140,6 @@ def register(commands: Any, rules: argparse.ArgumentParser) -> None:
         "--allow-failures",
         action="store_true",
         help="exit 0 or 1 even when repositories could not be scanned",
-    )
-    from pat_scan.rules import CONFIDENCES, SEVERITIES
-
-    output.add_argument(
-        "--min-confidence",
-        choices=CONFIDENCES,
-        help="lowest confidence that fails the run (default: medium)",
-    )
-    output.add_argument(
-        "--fail-on", choices=SEVERITIES, help="lowest severity that fails the run (default: low)"
     )
     parser.set_defaults(handler=run)
 
