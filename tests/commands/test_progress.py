@@ -11,21 +11,15 @@ from typing import Any
 from tests.helpers import commit_files, git
 
 
-def test_progress_on_a_terminal(repo: Path) -> None:
-    """Objects, MB and rate on one line of a terminal's stderr, cleared at the end; the report
-    itself is unchanged on stdout."""
+def on_a_terminal(args: list[str], cwd: Path) -> tuple[int, bytes, bytes]:
+    """Run `pat-scan ARGS` with stderr on a real terminal: (exit code, what the terminal showed,
+    standard output)."""
     import pty
-    import re
     import sys
 
-    for n in range(5):
-        commit_files(repo, {f"f{n}.py": f"N = {n}\n"})
     master, slave = pty.openpty()
     process = subprocess.Popen(
-        [sys.executable, "-m", "pat_scan", "history", "--format", "json"],
-        cwd=repo,
-        stdout=subprocess.PIPE,
-        stderr=slave,
+        [sys.executable, "-m", "pat_scan", *args], cwd=cwd, stdout=subprocess.PIPE, stderr=slave
     )
     os.close(slave)
     shown = b""
@@ -37,9 +31,20 @@ def test_progress_on_a_terminal(repo: Path) -> None:
         if not data:
             break
         shown += data
-    out, _ = process.communicate(timeout=30)
+    out, _ = process.communicate(timeout=60)
     os.close(master)
-    assert process.returncode == 0, shown
+    return process.returncode, shown, out
+
+
+def test_progress_on_a_terminal(repo: Path) -> None:
+    """Objects, MB and rate on one line of a terminal's stderr, cleared at the end; the report
+    itself is unchanged on stdout."""
+    import re
+
+    for n in range(5):
+        commit_files(repo, {f"f{n}.py": f"N = {n}\n"})
+    code, shown, out = on_a_terminal(["history", "--format", "json"], repo)
+    assert code == 0, shown
     assert re.search(rb"pat-scan history: \d+(/\d+)? blobs, \d+ MB, \d+ MB/s", shown), shown
     assert shown.endswith(b"\r\x1b[K")
     assert b'"findings": []' in out
@@ -78,7 +83,6 @@ def test_progress_shows_the_total_and_an_eta_once_git_has_counted(
 def test_fleet_progress_on_a_terminal(tmp_path: Path) -> None:
     """Repositories done of the total, failures, findings and an ETA, redrawn as each one
     finishes, cleared at the end; nothing on a terminal-less stderr."""
-    import pty
     import re
     import sys
 
@@ -87,26 +91,8 @@ def test_fleet_progress_on_a_terminal(tmp_path: Path) -> None:
         git(tmp_path / "clones" / f"r{n}", "init", "-q")
         commit_files(tmp_path / "clones" / f"r{n}", {"a.py": "A = 1\n"})
     args = ["fleet", "clones", "missing", "--jobs", "1", "--cache-dir", "c", "--inventory", "i"]
-    master, slave = pty.openpty()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "pat_scan", *args],
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=slave,
-    )
-    os.close(slave)
-    shown = b""
-    while True:
-        try:
-            data = os.read(master, 4096)
-        except OSError:
-            break
-        if not data:
-            break
-        shown += data
-    process.communicate(timeout=60)
-    os.close(master)
-    assert process.returncode == 3, shown
+    code, shown, _ = on_a_terminal(args, tmp_path)
+    assert code == 3, shown
     assert b"\rpat-scan fleet: 0/4 repositories, 0 finding(s)" in shown
     assert re.search(
         rb"\rpat-scan fleet: 2/4 repositories(, 1 failed)?, 0 finding\(s\), ETA", shown
