@@ -113,9 +113,15 @@ class DaskPool:
     def _start(self, task: Task, address: str) -> None:
         key = f"pat-scan-fleet-{short_hash(task.repo.key)}-{task.attempt}-{self._run_id}"
         future = self.client.submit(
-            scan_on_worker, task, self._digest, self._timeout, key=key, pure=False,
-            workers=[address], allow_other_workers=True,
-        )  # fmt: skip
+            scan_on_worker,
+            task,
+            self._digest,
+            self._timeout,
+            key=key,
+            pure=False,
+            workers=[address],
+            allow_other_workers=True,
+        )
         self._running[str(future.key)] = (task, address)
         self._load[address] += 1
         self._completed.add(future)

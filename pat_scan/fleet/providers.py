@@ -68,11 +68,15 @@ def gitlab(group: str, options: ListingOptions) -> list[Repo]:
         pages = listing.pages(session, url, params, "GitLab")
         items = _objects(pages, "path_with_namespace", "http_url_to_repo")
         found = (
-            (i["path_with_namespace"], i["http_url_to_repo"], i.get("archived"),
-             "forked_from_project" in i)
+            (
+                i["path_with_namespace"],
+                i["http_url_to_repo"],
+                i.get("archived"),
+                "forked_from_project" in i,
+            )
             for i in items
             if i.get("repository_access_level") != "disabled"  # no repository to scan
-        )  # fmt: skip
+        )
         return list(_repos(found, options, variable, "oauth2"))
 
 

@@ -6,10 +6,11 @@ none holds a secret: findings carry the redacted preview only."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -182,7 +183,8 @@ def write_text(
     secrets = 0
     for secret in inventory.secrets(since_inventory):
         secrets += 1
-        places = list(_first_places(inventory, secret.fingerprint, since_inventory))
+        every = inventory.locations(secret.fingerprint, since_inventory)
+        places = list(itertools.islice(every, SHOWN_LOCATIONS))
         found = [work.finding(place.found, rules[secret.rule_id]) for place in places]
         rule = rules[secret.rule_id]
         blocks = any(policy.blocks(f) for f in found)
@@ -199,20 +201,11 @@ def write_text(
             out.write(f"  {place.name}: {_where(finding)}\n")
         if secret.repositories > len(places):
             more = secret.repositories - len(places)
-            out.write(f"  … and {more} more (--format json lists every location)\n")
+            out.write(f"  … and {more} more repositories (--format json lists them all)\n")
     if shown_rules:
         out.write("\n" + _advice(shown_rules.values()) + "\n")
     out.write("\n" + _coverage_table(inventory, summary, driver) + "\n")
     out.write(_last_line(summary, secrets, since_inventory) + "\n")
-
-
-def _first_places(inventory: Inventory, fingerprint: str, only_new: bool) -> list[Place]:
-    places = []
-    for place in inventory.locations(fingerprint, only_new):
-        places.append(place)
-        if len(places) == SHOWN_LOCATIONS:
-            break
-    return places
 
 
 def _where(finding: Finding) -> str:
@@ -227,7 +220,7 @@ def _where(finding: Finding) -> str:
     return text + (", still at HEAD" if at_head else "")
 
 
-def _advice(rules: Sequence[Rule] | Any) -> str:
+def _advice(rules: Iterable[Rule]) -> str:
     lines = [
         "What to do:",
         "  1. Revoke and rotate each secret: it stays in the history of every clone and fork,",

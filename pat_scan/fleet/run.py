@@ -81,7 +81,7 @@ def scan(
     counts = {work.SCANNED: 0, work.UNCHANGED: 0, FAILED: 0}
     done: set[str] = set()
     findings = blocking = 0
-    interrupted = False
+    interrupted = complete = False
     inventory.start(driver.description, len(planned))
     observer.started(len(planned))
     try:
@@ -89,7 +89,7 @@ def scan(
             while waiting and driver.room():
                 driver.submit(waiting.popleft())
             outcome = driver.next()
-            if outcome.key in done:  # a task that ran again elsewhere: reported once
+            if outcome.key in done:  # a driver that hands a repository back twice: once
                 continue
             if _again(outcome, options.retries):
                 waiting.append(planned[outcome.key]._replace(attempt=outcome.attempt + 1))
@@ -108,12 +108,13 @@ def scan(
             for output in outputs:
                 output.repository(repo, outcome, reported)
             observer.finished(outcome, len(reported))
+        complete = True
     except KeyboardInterrupt:
         interrupted = True
-    finally:
+    finally:  # after an interrupt or an error, the drivers stop at once
         observer.stop()
-        driver.close(interrupted)
-        inventory.finish(interrupted)
+        driver.close(interrupted=not complete)
+        inventory.finish(interrupted=not complete)
     return Summary(
         len(planned),
         counts[work.SCANNED],

@@ -106,9 +106,14 @@ def failed(task: Task, reason: str, detail: str, started: float | None = None) -
     now = time.time()
     began = now if started is None else started
     return Outcome(
-        task.repo.key, FAILED, reason, detail, started=began, seconds=now - began,
+        task.repo.key,
+        FAILED,
+        reason,
+        detail,
+        started=began,
+        seconds=now - began,
         attempt=task.attempt,
-    )  # fmt: skip
+    )
 
 
 def run(task: Task, setup: Setup, matcher: Matcher, stage: Callable[[str], None]) -> Outcome:
