@@ -443,3 +443,23 @@ def validate_fleet_report(document: dict[str, Any]) -> None:
     )
     jsonschema.Draft202012Validator.check_schema(schema)
     jsonschema.Draft202012Validator(schema, registry=registry).validate(document)
+
+
+def located(secret: str, path: str, sha: str = "a" * 40) -> Any:
+    """A finding as the fleet records it (a `work.Located`), of a GitHub token."""
+    from pat_scan.findings import identity, redact
+    from pat_scan.fleet.work import Located
+
+    fingerprint = identity("github-pat-classic", secret)
+    return Located(
+        "github-pat-classic", fingerprint, redact(secret), path, 3, 9, 3, 49, "high", None,
+        sha, "Ann", "ann@example.invalid", "2024-05-01T10:00:00+00:00", True, 2, False,
+    )  # fmt: skip
+
+
+def scanned(repo: Any, *found: Any, digest: str = "d1") -> Any:
+    """A `work.Outcome` of a scanned repository with these findings."""
+    from pat_scan.fleet.work import SCANNED, Outcome
+
+    heads = (("refs/heads/main", "b" * 40),)
+    return Outcome(repo.key, SCANNED, heads=heads, digest=digest, findings=found)

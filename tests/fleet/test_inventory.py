@@ -9,27 +9,14 @@ from pathlib import Path
 import pytest
 
 from pat_scan.errors import UsageError
-from pat_scan.findings import identity, redact
+from pat_scan.findings import identity
 from pat_scan.fleet import work
 from pat_scan.fleet.inventory import Inventory
 from pat_scan.fleet.repos import Repo
-from tests.fleet.helpers import assert_nothing_holds, secret_files
+from tests.fleet.helpers import assert_nothing_holds, located, scanned, secret_files
 from tests.helpers import token
 
 API, WEB = Repo("https://h/org/api.git", "org/api"), Repo("https://h/org/web.git", "org/web")
-
-
-def located(secret: str, path: str, sha: str = "a" * 40) -> work.Located:
-    fingerprint = identity("github-pat-classic", secret)
-    return work.Located(
-        "github-pat-classic", fingerprint, redact(secret), path, 3, 9, 3, 49, "high", None,
-        sha, "Ann", "ann@example.invalid", "2024-05-01T10:00:00+00:00", True, 2, False,
-    )  # fmt: skip
-
-
-def scanned(repo: Repo, *found: work.Located, digest: str = "d1") -> work.Outcome:
-    heads = (("refs/heads/main", "b" * 40),)
-    return work.Outcome(repo.key, work.SCANNED, heads=heads, digest=digest, findings=found)
 
 
 def test_one_secret_many_locations_and_what_is_new(tmp_path: Path) -> None:
