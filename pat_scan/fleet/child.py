@@ -179,7 +179,8 @@ def _isolate_git() -> None:
 
 
 def _exit_with_parent() -> None:
-    """End when the parent does (a killed client or worker leaves no scanner behind)."""
+    """End when the parent does, with the git processes of this process group (a killed client
+    or worker leaves no scanner or clone behind)."""
     import threading
 
     parent = os.getppid()
@@ -187,7 +188,7 @@ def _exit_with_parent() -> None:
     def watch() -> None:
         while os.getppid() == parent:
             time.sleep(1.0)
-        os._exit(1)
+        os.killpg(os.getpgid(0), signal.SIGKILL)
 
     threading.Thread(target=watch, daemon=True).start()
 
