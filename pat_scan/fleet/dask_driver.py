@@ -14,7 +14,7 @@ import hashlib
 import threading
 import time
 import uuid
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Sequence
 from typing import Any
 
@@ -31,19 +31,20 @@ from pat_scan.fleet.work import Outcome, Setup, Task, describe, failed
 
 CONNECT_TIMEOUT = 30.0  # seconds to reach the scheduler
 WORKER_TIMEOUT = 120.0  # seconds to wait for a worker when there is none
-# Tasks waiting in the client per worker thread: enough that a free worker usually finds one
-# whose mirror is on its machine, few enough that the client holds little.
+# Tasks waiting in the client per worker thread: enough that a freed machine usually finds one
+# whose mirror it has, few enough that the client holds little.
 BACKLOG_PER_THREAD = 4
 LOOK_EVERY = 5.0  # seconds between looks at which workers there are
 
 
 class DaskPool:
-    """Tasks wait in the client until a worker thread is free (one task in flight a thread, so
-    a worker that dies takes no other repository's task with it), then go to that worker, the
-    first waiting one whose repository's mirror is on its machine first: each machine keeps its
-    own cache, and a repository goes back to the machine that has it (rendezvous hashing on the
-    machine's address) unless that machine is busy and another is idle. The worker is a
-    preference, not a rule: if it dies, the scheduler runs the task elsewhere."""
+    """Tasks wait in the client until a worker thread is free: one task in flight a thread, so
+    that a worker that dies takes no other repository's task with it. The scheduler gives a new
+    task to the idle worker, which is the one whose task just finished; so the task sent then is
+    the first waiting one whose repository's mirror is on that worker's machine (rendezvous
+    hashing on the machine's address): each machine keeps its own cache, and a re-run fetches
+    instead of cloning again. Nothing is pinned: a task goes wherever the scheduler sends it,
+    and runs again elsewhere if its worker dies."""
 
     def __init__(self, address: str, setup: Setup, timeout: float) -> None:
         dask = _distributed()
@@ -60,16 +61,16 @@ class DaskPool:
         self._timeout = timeout
         self._completed: Any = dask.as_completed(loop=self.client.loop)
         self._backlog: deque[Task] = deque()
-        self._running: dict[str, tuple[Task, str]] = {}  # future key -> (task, worker address)
-        self._load: Counter[str] = Counter()  # worker address -> tasks of ours on it
-        self._workers: dict[str, tuple[str, int]] = {}  # worker address -> (host, threads)
+        self._running: dict[str, Task] = {}  # future key -> task
+        self._freed: deque[str] = deque()  # machines whose worker just finished a task
+        self._hosts: list[str] = []
+        self._threads = 1
         self._looked = 0.0
         self._run_id = uuid.uuid4().hex[:8]  # keys of this run never meet another run's
 
     def room(self) -> bool:
         self._look()
-        threads = sum(count for _, count in self._workers.values()) or 1
-        return len(self._backlog) < BACKLOG_PER_THREAD * threads
+        return len(self._backlog) < BACKLOG_PER_THREAD * self._threads
 
     def busy(self) -> bool:
         return bool(self._backlog or self._running)
@@ -83,8 +84,7 @@ class DaskPool:
         if not self._running:
             raise PatScanError(f"the Dask workers at {self.address} take no tasks")
         future = next(self._completed)
-        task, worker = self._running.pop(str(future.key))
-        self._load[worker] -= 1
+        task = self._running.pop(str(future.key))
         try:
             outcome: Outcome = future.result()
         except _distributed().KilledWorker:
@@ -94,47 +94,38 @@ class DaskPool:
             outcome = failed(task, "crash", f"the Dask task failed: {describe(exc)}")
         finally:
             future.release()
+        if outcome.worker:
+            self._freed.append(host_of(outcome.worker))
+            while len(self._freed) > self._threads:  # more than can be waiting for a task
+                self._freed.popleft()
         return outcome
 
     def _dispatch(self) -> None:
-        """Hand waiting tasks to free worker threads, each the one its machine should get."""
+        """Send waiting tasks while a worker thread is free, each the one for the machine that
+        just freed one."""
         self._look()
-        if self._backlog and not self._running and not self._free():
-            self._look(force=True)  # nothing runs and no worker is known to be free
-        hosts = sorted({host for host, _ in self._workers.values()})
-        for address in self._free():
-            host = self._workers[address][0]
-            while self._backlog and self._load[address] < self._workers[address][1]:
-                self._start(take(self._backlog, host, hosts), address)
-
-    def _free(self) -> list[str]:
-        return [a for a, (_, threads) in self._workers.items() if self._load[a] < threads]
-
-    def _start(self, task: Task, address: str) -> None:
-        key = f"pat-scan-fleet-{short_hash(task.repo.key)}-{task.attempt}-{self._run_id}"
-        future = self.client.submit(
-            scan_on_worker,
-            task,
-            self._digest,
-            self._timeout,
-            key=key,
-            pure=False,
-            workers=[address],
-            allow_other_workers=True,
-        )
-        self._running[str(future.key)] = (task, address)
-        self._load[address] += 1
-        self._completed.add(future)
+        if self._backlog and not self._running:
+            self._look(force=True)  # nothing runs: are there workers at all?
+        while self._backlog and len(self._running) < self._threads:
+            host = self._freed.popleft() if self._freed else None
+            task = take(self._backlog, host, self._hosts) if host else self._backlog.popleft()
+            key = f"pat-scan-fleet-{short_hash(task.repo.key)}-{task.attempt}-{self._run_id}"
+            future = self.client.submit(
+                scan_on_worker, task, self._digest, self._timeout, key=key, pure=False
+            )
+            self._running[str(future.key)] = task
+            self._completed.add(future)
 
     def _look(self, force: bool = False) -> None:
-        """Which workers there are (asked again every LOOK_EVERY seconds, or when forced)."""
+        """The workers' machines and threads (asked again every LOOK_EVERY seconds)."""
         now = time.monotonic()
         if not force and now - self._looked < LOOK_EVERY:
             return
-        if force and not self._running:
+        if force:
             self._wait_for_workers()
-        workers = self.client.scheduler_info(n_workers=-1)["workers"]
-        self._workers = {a: (str(w["host"]), int(w["nthreads"])) for a, w in workers.items()}
+        workers = self.client.scheduler_info(n_workers=-1)["workers"].values()
+        self._hosts = sorted({str(worker["host"]) for worker in workers})
+        self._threads = max(sum(int(worker["nthreads"]) for worker in workers), 1)
         self._looked = now
 
     def _wait_for_workers(self) -> None:
@@ -143,7 +134,7 @@ class DaskPool:
         except TimeoutError:
             self.client.close()
             raise PatScanError(
-                f"no Dask worker at {self.description[8:]} for {WORKER_TIMEOUT:g} s"
+                f"no Dask worker at {self.address} for {WORKER_TIMEOUT:g} s"
             ) from None
 
     def close(self, interrupted: bool = False) -> None:
@@ -158,6 +149,11 @@ class DaskPool:
         with contextlib.suppress(Exception):  # the scheduler may be gone already
             self.client.unregister_worker_plugin(self._plugin.name)
         self.client.close()
+
+
+def host_of(address: str) -> str:
+    """The machine of a worker address such as tcp://10.0.0.7:40123."""
+    return address.rpartition("://")[2].rpartition(":")[0].strip("[]")
 
 
 def preferred_host(key: str, hosts: Sequence[str]) -> str:
