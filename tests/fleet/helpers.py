@@ -405,8 +405,29 @@ def install_killer(folder: Path, log: Path) -> dict[str, str]:
     }
 
 
-def generated_secrets(count: int, start: int = 100) -> list[str]:
-    return [token(seed=start + n) for n in range(count)]
+SLOW_SCHEME = "patscanslow"
+
+_SLOW = '''#!{python}
+"""git-remote-{scheme}: git's HTTP transport, but the first clone through it hangs (until its
+process group is killed): the repository a test kills the worker of."""
+import os, sys, time
+
+mark = os.environ["PAT_SCAN_TEST_SLOW_MARK"]
+if os.path.exists(mark):
+    os.execvp("git", ["git", "remote-http", *sys.argv[1:]])
+open(mark, "w").close()
+time.sleep(120)
+sys.exit(1)
+'''
+
+
+def install_slow(folder: Path, mark: Path) -> dict[str, str]:
+    """Put `git-remote-patscanslow` in `folder` (beside the killer); its environment."""
+    folder.mkdir(parents=True, exist_ok=True)
+    helper = folder / f"git-remote-{SLOW_SCHEME}"
+    helper.write_text(_SLOW.format(python=sys.executable, scheme=SLOW_SCHEME))
+    helper.chmod(helper.stat().st_mode | stat.S_IXUSR)
+    return {"PAT_SCAN_TEST_SLOW_MARK": str(mark)}
 
 
 def make_fleet(root: Path, count: int, start: int = 200) -> list[str]:
