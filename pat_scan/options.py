@@ -69,4 +69,3 @@ class FleetOptions(NamedTuple):
     inventory: str | None = None  # None: inventory.sqlite in the cache directory
     cache_dir: str | None = None  # None: each machine's default (~/.cache/pat-scan-fleet)
     since_inventory: bool = False  # report only findings the inventory did not hold
-    commit_messages: bool = True

@@ -190,7 +190,6 @@ def run(args: argparse.Namespace) -> int:
         inventory=args.inventory,
         cache_dir=str(Path(args.cache_dir).resolve()) if args.cache_dir else None,
         since_inventory=args.since_inventory,
-        commit_messages=not args.no_commit_messages,
     )
     cache = Path(options.cache_dir) if options.cache_dir else mirror.default_cache_dir()
     inventory = Inventory(
