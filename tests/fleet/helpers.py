@@ -384,9 +384,9 @@ while pid > 1 and "pat_scan.fleet.child" not in command(pid):
     pid = parent(pid)
 if pid > 1:
     worker = parent(pid)
-    victim = worker if "spawn_main" in command(worker) else pid
+    victim, kind = (worker, "worker") if "spawn_main" in command(worker) else (pid, "child")
     with open(os.environ["PAT_SCAN_TEST_KILLS"], "a") as log:
-        log.write(f"{{victim}}\\n")
+        log.write(f"{{victim}} {{kind}}\\n")
     os.kill(victim, signal.SIGKILL)
 time.sleep(30)
 sys.exit(1)

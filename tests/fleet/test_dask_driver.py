@@ -120,7 +120,6 @@ def test_dask_finds_what_the_local_pool_and_history_find(
             *common, "--jobs", "2", "--cache-dir", "lc", "--inventory", "l.sqlite", cwd=tmp_path
         )
         mark.unlink()
-        before = set(client.run(os.getpid).values())
         address = local_cluster.scheduler_address
         remote = subprocess.Popen(
             [sys.executable, "-m", "pat_scan", "fleet", *common, "--cache-dir", "dc",
@@ -166,11 +165,12 @@ def test_dask_finds_what_the_local_pool_and_history_find(
     assert on_dask["secrets"] == on_local["secrets"]
     assert on_dask["secrets"][0]["repositories"] == 2
 
-    killed = {int(pid) for pid in killer_path.read_text().split()}
-    assert len(killed & before) >= 1  # Dask workers, not the client or its children
+    victims = [line.split() for line in killer_path.read_text().splitlines()]
+    assert [kind for _, kind in victims] == ["child", "child", "worker", "worker"]
     client.wait_for_workers(2, timeout=60)  # the nannies brought them back
     after = set(client.run(os.getpid).values())
-    assert not after & killed
+    assert not after & {int(pid) for pid, _ in victims}
+    assert lost not in client.scheduler_info()["workers"]  # gone; its nanny started another
 
     for inventory in ("l.sqlite", "d.sqlite"):
         assert_nothing_holds(secret_files(tmp_path / inventory), planted)
