@@ -393,12 +393,17 @@ sys.exit(1)
 '''
 
 
+def _install_transport(folder: Path, scheme: str, script: str) -> None:
+    """git runs `git-remote-SCHEME` (found on PATH) for a `SCHEME::address` URL."""
+    folder.mkdir(parents=True, exist_ok=True)
+    helper = folder / f"git-remote-{scheme}"
+    helper.write_text(script.format(python=sys.executable, scheme=scheme))
+    helper.chmod(helper.stat().st_mode | stat.S_IXUSR)
+
+
 def install_killer(folder: Path, log: Path) -> dict[str, str]:
     """Put `git-remote-patscankill` in `folder`; the environment that puts it on PATH."""
-    folder.mkdir(parents=True, exist_ok=True)
-    helper = folder / f"git-remote-{KILLER_SCHEME}"
-    helper.write_text(_KILLER.format(python=sys.executable, scheme=KILLER_SCHEME))
-    helper.chmod(helper.stat().st_mode | stat.S_IXUSR)
+    _install_transport(folder, KILLER_SCHEME, _KILLER)
     return {
         "PATH": f"{folder}{os.pathsep}{os.environ['PATH']}",
         "PAT_SCAN_TEST_KILLS": str(log),
@@ -423,10 +428,7 @@ sys.exit(1)
 
 def install_slow(folder: Path, mark: Path) -> dict[str, str]:
     """Put `git-remote-patscanslow` in `folder` (beside the killer); its environment."""
-    folder.mkdir(parents=True, exist_ok=True)
-    helper = folder / f"git-remote-{SLOW_SCHEME}"
-    helper.write_text(_SLOW.format(python=sys.executable, scheme=SLOW_SCHEME))
-    helper.chmod(helper.stat().st_mode | stat.S_IXUSR)
+    _install_transport(folder, SLOW_SCHEME, _SLOW)
     return {"PAT_SCAN_TEST_SLOW_MARK": str(mark)}
 
 
