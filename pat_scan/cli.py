@@ -55,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     from pat_scan.commands import (
         baseline_cmd,
+        fleet_cmd,
         history_cmd,
         hook_cmd,
         install_cmd,
@@ -70,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     history_cmd.register(commands, rules, output, verify)
     verify_cmd.register(commands, rules, output, verify)
     verify_cmd.register_revoke(commands, rules, verify)
+    fleet_cmd.register(commands, rules, policy_options())
     rules_cmd.register(commands, rules)
     baseline_cmd.register(commands, rules)
     install_cmd.register(commands)
@@ -109,15 +111,17 @@ def rule_options() -> argparse.ArgumentParser:
     return shared
 
 
-def output_options() -> argparse.ArgumentParser:
-    """Options every scanning command shares."""
-    from pat_scan.reporters import FORMATS
+def policy_options() -> argparse.ArgumentParser:
+    """--min-confidence and --fail-on alone, for a command with outputs of its own (fleet)."""
+    shared = argparse.ArgumentParser(add_help=False)
+    _add_policy(shared.add_argument_group("policy"))
+    return shared
+
+
+def _add_policy(group: argparse._ArgumentGroup) -> None:
+    """--min-confidence and --fail-on: what makes a run fail."""
     from pat_scan.rules import CONFIDENCES, SEVERITIES
 
-    shared = argparse.ArgumentParser(add_help=False)
-    group = shared.add_argument_group("output")
-    group.add_argument("--format", choices=FORMATS, default="text")
-    group.add_argument("--output", "-o", metavar="FILE", help="write the report here")
     group.add_argument(
         "--min-confidence",
         choices=CONFIDENCES,
@@ -126,6 +130,17 @@ def output_options() -> argparse.ArgumentParser:
     group.add_argument(
         "--fail-on", choices=SEVERITIES, help="lowest severity that fails the run (default: low)"
     )
+
+
+def output_options() -> argparse.ArgumentParser:
+    """Options every scanning command shares."""
+    from pat_scan.reporters import FORMATS
+
+    shared = argparse.ArgumentParser(add_help=False)
+    group = shared.add_argument_group("output")
+    group.add_argument("--format", choices=FORMATS, default="text")
+    group.add_argument("--output", "-o", metavar="FILE", help="write the report here")
+    _add_policy(group)
     group.add_argument(
         "--redact",
         choices=("partial", "none"),

@@ -7,18 +7,28 @@ from __future__ import annotations
 import contextlib
 import os
 import subprocess
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO
 
 from pat_scan.errors import GitError
 
 
-def run(args: Sequence[str], cwd: str | os.PathLike[str] | None = None) -> bytes:
-    """stdout of `git ARGS`; a failure (or git missing) raises GitError with git's message."""
+def run(
+    args: Sequence[str],
+    cwd: str | os.PathLike[str] | None = None,
+    env: Mapping[str, str] | None = None,
+) -> bytes:
+    """stdout of `git ARGS` (in `env`, else this process's environment); a failure (or git
+    missing) raises GitError with git's message."""
     try:
         completed = subprocess.run(
-            ("git", *args), cwd=cwd, stdin=subprocess.DEVNULL, capture_output=True, check=False
+            ("git", *args),
+            cwd=cwd,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            check=False,
         )
     except OSError as exc:
         raise GitError(f"cannot run git: {exc.strerror}") from None
@@ -496,3 +506,44 @@ def _history_log_args(revisions: Sequence[str], raw: bool) -> tuple[str, ...]:
     diff = ("--raw", "--root", "--no-abbrev", "--no-renames", "--diff-merges=first-parent")
     args = ("log", "--reverse", "--date-order", "-z", LOG_FORMAT, *(diff if raw else ()))
     return (*args, *revisions, "--")
+
+
+# Mirrors (`pat-scan fleet`): bare copies of every ref of a repository, kept up to date.
+
+
+def clone_mirror(source: str, target: Path, env: Mapping[str, str]) -> None:
+    """A bare mirror of every ref of `source` (a URL or a path) at `target`."""
+    run(("clone", "--mirror", "--quiet", "--", source, str(target)), env=env)
+
+
+def fetch_mirror(mirror: Path, env: Mapping[str, str]) -> None:
+    """Every ref of the mirror's origin, as it is now: moved, new and deleted refs alike."""
+    run(("fetch", "--prune", "--quiet", "origin"), cwd=mirror, env=env)
+
+
+def promisor_remotes(repository: Path) -> list[str]:
+    """Remotes a partial clone leaves its missing objects to (none in a full repository)."""
+    try:
+        out = run(("config", "-z", "--get-regexp", r"^remote\..*\.promisor$"), cwd=repository)
+    except GitError:  # git config says nothing matched with exit status 1
+        return []
+    remotes = []
+    for entry in split_z(out):
+        key, _, value = entry.partition("\n")
+        if value.strip().lower() in ("true", "yes", "on", "1"):
+            remotes.append(key.removeprefix("remote.").removesuffix(".promisor"))
+    return remotes
+
+
+def refs(repository: Path) -> list[tuple[str, str]]:
+    """(ref name, object id) of every ref, sorted by name."""
+    # One ref a line (a ref name cannot hold a newline), its name and id split by NUL.
+    out = run(("for-each-ref", "--format=%(refname)%00%(objectname)"), cwd=repository)
+    pairs = (line.split(b"\0") for line in out.splitlines() if line)
+    return sorted((os.fsdecode(name), oid.decode()) for name, oid in pairs)
+
+
+def local_environment_variables() -> list[str]:
+    """The variables that point git at a repository (GIT_DIR, GIT_INDEX_FILE, ...): a command
+    that works in repositories of its own must not inherit them."""
+    return run(("rev-parse", "--local-env-vars")).decode().split()

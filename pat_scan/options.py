@@ -59,3 +59,27 @@ class VerifyOptions(NamedTuple):
     timeout: float | None = None  # seconds per request
     jobs: int | None = None  # requests at a time
     cache_ttl: int | None = None  # seconds a result is reused; 0: always ask
+
+
+class ListingOptions(NamedTuple):
+    """Which provider listings name repositories for a fleet run (opt-in network)."""
+
+    github_orgs: tuple[str, ...] = ()
+    github_users: tuple[str, ...] = ()
+    github_url: str | None = None  # API root; None: https://api.github.com
+    gitlab_groups: tuple[str, ...] = ()
+    gitlab_url: str | None = None  # instance; None: https://gitlab.com
+    skip_archived: bool = False
+    skip_forks: bool = False
+
+
+class FleetOptions(NamedTuple):
+    """How a fleet run scans its repositories and what it records."""
+
+    dask: str | None = None  # a scheduler address; None runs the local pool
+    jobs: int | None = None  # local pool: repositories at once (None: one per CPU)
+    timeout: float = 1800.0  # seconds for one repository: mirror and scan
+    retries: int = 1  # further tries of a repository that failed for a passing reason
+    inventory: str | None = None  # None: inventory.sqlite in the cache directory
+    cache_dir: str | None = None  # None: each machine's default (~/.cache/pat-scan-fleet)
+    since_inventory: bool = False  # report only findings the inventory did not hold

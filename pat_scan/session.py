@@ -39,6 +39,20 @@ class Session:
         self.max_size = max_file_size or self.config.max_file_size or DEFAULT_MAX_FILE_SIZE
         self._matcher: Matcher | None = None
 
+    @classmethod
+    def prepared(cls, root: Path, config: Config, matcher: Matcher, max_size: int) -> Session:
+        """A session whose configuration and engine were settled elsewhere: a fleet worker
+        scans with what the client read, not with files of its own."""
+        session = cls.__new__(cls)
+        session.root = root
+        session.selection = RuleOptions()
+        session.config = config
+        session.baseline_path = None
+        session.policy = Policy()
+        session.max_size = max_size
+        session._matcher = matcher
+        return session
+
     @property
     def matcher(self) -> Matcher:
         if self._matcher is None:

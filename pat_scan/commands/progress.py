@@ -1,9 +1,13 @@
-"""The progress line a history scan shows on a terminal."""
+"""The progress lines a history scan and a fleet run show on a terminal."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pat_scan.fleet.work import Outcome
 
 
 class TerminalProgress:
@@ -69,3 +73,64 @@ class TerminalProgress:
             sys.stderr.write("\r\033[K")
             sys.stderr.flush()
             self.shown = 0.0
+
+
+class FleetProgress:
+    """`done/total repositories, failed, findings, ETA` on one carriage-return line, only when
+    stderr is a terminal; redrawn as each repository finishes."""
+
+    def __init__(self) -> None:
+        import sys
+        import time
+
+        self.enabled = sys.stderr.isatty()
+        self.started_at = time.monotonic()
+        self.total = 0
+        self.done = 0
+        self.failed = 0
+        self.findings = 0
+        self.shown = False
+
+    def started(self, total: int) -> None:
+        self.total = total
+        self._draw()
+
+    def finished(self, outcome: Outcome, findings: int) -> None:
+        self.done += 1
+        self.failed += outcome.status == "failed"
+        self.findings += findings
+        self._draw()
+
+    def _draw(self) -> None:
+        import sys
+        import time
+
+        if not self.enabled:
+            return
+        elapsed = time.monotonic() - self.started_at
+        eta = ""
+        if self.done and self.total > self.done:
+            eta = f", ETA {_duration(elapsed / self.done * (self.total - self.done))}"
+        failed = f", {self.failed} failed" if self.failed else ""
+        sys.stderr.write(
+            f"\rpat-scan fleet: {self.done}/{self.total} repositories{failed}, "
+            f"{self.findings} finding(s){eta}   "
+        )
+        sys.stderr.flush()
+        self.shown = True
+
+    def stop(self) -> None:
+        import sys
+
+        if self.enabled and self.shown:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
+            self.shown = False
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
