@@ -36,6 +36,7 @@ class Matcher:
         self._prefilter = prefilter
         self._compiled: dict[int, Any] = {}
         self._whole_file_rules = [i for i, rule in enumerate(rules) if not rule.keywords]
+        self.judging = True  # off only to collect the judge's training candidates
 
     def scan(self, data: bytes, path: str = "", *, every: bool = False) -> list[Match]:
         """Matches in `data`, scanned as the file `path` (rules with `paths` need a match).
@@ -55,7 +56,7 @@ class Matcher:
             pattern = self._pattern(index)
             for start, end in _line_windows(data, regions):
                 for found in pattern.finditer(data, start, end):
-                    match = _gate(rule, found, data, illustrative)
+                    match = _gate(rule, found, data, illustrative, path if self.judging else None)
                     if match is not None:
                         matches.append(match)
         matches.sort(key=lambda m: (m.start, m.end, m.rule.id))
@@ -151,11 +152,14 @@ def _line_windows(data: bytes, regions: list[tuple[int, int]]) -> list[tuple[int
     return windows
 
 
-def _gate(rule: Rule, found: Any, data: bytes, illustrative: bool = False) -> Match | None:
-    """Placeholder → entropy → validator → rule allow; None when it is not a match at all.
+def _gate(
+    rule: Rule, found: Any, data: bytes, illustrative: bool = False, judged: str | None = None
+) -> Match | None:
+    """Placeholder → entropy → validator → rule allow → judge; None when it is not a match.
 
     In an `illustrative` file (documentation examples, `.env.example`) a match is reported at
-    low confidence unless a checksum proves the provider's algorithm made it."""
+    low confidence unless a checksum proves the provider's algorithm made it. With `judged`
+    (the file's path), the credential judge sets the confidence of a match no checksum backs."""
     start, end = found.span("secret")
     if start < 0 or start == end:
         return None
@@ -175,12 +179,29 @@ def _gate(rule: Rule, found: Any, data: bytes, illustrative: bool = False) -> Ma
             return None
         else:
             confidence = "low"
-    if illustrative and not checksummed:
-        confidence = "low"
     reason = placeholders.reason(secret, validated=checksummed)
     if reason is None and rule.allow:
         import regex
 
         if any(regex.search(p, secret) for p in rule.allow):
             reason = "rule allow"
+    if reason is None and judged is not None and not checksummed and confidence != "low":
+        confidence, reason = _judged(rule, data, start, end, judged)
+    if illustrative and not checksummed:
+        confidence = "low"
     return Match(rule, start, end, secret, confidence, reason)
+
+
+def _judged(rule: Rule, data: bytes, start: int, end: int, path: str) -> tuple[str, str | None]:
+    """(confidence, suppressed reason) of a match no checksum backs: the judge decides for a
+    generic rule; a provider rule's match in a test, docs or example file blocks only when the
+    judge is sure (the fixture policy, see the README)."""
+    from pat_scan.engine import features, judge
+
+    if "generic" in rule.tags:
+        verdict = judge.judge(features.candidate(rule.id, rule.tags, data, start, end, path))
+        return verdict.confidence, verdict.suppressed
+    if features.path_scope(path) in ("source", "vendored"):
+        return "medium" if rule.validator is None else "high", None
+    candidate = features.candidate(rule.id, rule.tags, data, start, end, path)
+    return ("medium" if judge.blocks_in_scope(candidate) else "low"), None
