@@ -30,13 +30,20 @@ _PLACEHOLDER_WORDS = (
     "fake",
 )
 # Template and environment references: the value is looked up elsewhere. `$(` and `%(` count
-# only before a name: random keys (Django's among them) hold those pairs by chance.
+# only before a name: random keys (Django's among them) hold those pairs by chance; `<...>` only
+# as the whole value or its word-like start or end (`<your-token>`), never inside a random one.
 _REFERENCE = re.compile(
-    r"\$\{|\$\([A-Za-z_]|\{\{|\}\}|%\([A-Za-z_]\w*\)|<[^<>\s]{1,60}>|\bos\.environ|\bprocess\.env"
-    r"|\benv\(|\bgetenv",
+    r"\$\{|\$\([A-Za-z_]|\{\{|\}\}|%\([A-Za-z_]\w*\)|^<[^<>\s]{1,60}>|<[A-Za-z_][\w.-]{0,40}>$"
+    r"|^<[A-Za-z_][\w.-]{0,40}>|\bos\.environ|\bprocess\.env|\benv\(|\bgetenv"
+    r"|^\\?\$[A-Za-z_]\w*$|^%[A-Za-z_][\w.-]*%$|%\{[\w.-]+\}|#\{[^}]{1,60}\}"
+    r"|\[\[\s*\.?[\w.-]+\s*\]\]|@@[\w.-]+@@|^\{\.[\w.\[\]-]+\}$"
+    r"|^!(?:Ref|Sub|GetAtt|ImportValue|FindInMap|Secret)\b|^valueFrom\b"
+    r"|^(?:vault|ssm|secretsmanager|awssm|azurekv|gcpsm|sops|op|doppler|ref\+[a-z]+)://?"
+    r"|^arn:aws[\w-]*:(?:secretsmanager|ssm|kms):|^ENC\(.*\)$|^ENC\[.*\]$|^\{cipher\}"
+    r"|^vault:v\d+:",
     re.IGNORECASE,
 )
-_REPEATED = re.compile(r"(.)\1{7}")
+_REPEATED = re.compile(r"(.)\1{7,}")
 _SEQUENCES = ("0123456789", "abcdefghijklmnopqrstuvwxyz")
 _SEQUENCE_RUN = 6
 _TOKEN_SIZED = 200
@@ -86,23 +93,44 @@ def reason(secret: str, *, validated: bool = False) -> str | None:
     if validated:
         return None
     if _REFERENCE.search(secret):
-        return "placeholder"
+        return "reference"
     if len(secret) > _TOKEN_SIZED:
         return None
-    if _REPEATED.search(secret) or _has_sequence(lowered):
+    if _mostly_run(secret) or _has_sequence(lowered):
         return "placeholder"
     if any(word in lowered for word in _PLACEHOLDER_WORDS):
         return "placeholder"
     return None
 
 
+def _mostly_run(secret: str) -> bool:
+    """A run of 8+ equal characters that is at least half the value (`xxxxxxxx`, `AAAA...`):
+    a shorter run inside a long random value is chance."""
+    return any(2 * len(m.group(0)) >= len(secret) for m in _REPEATED.finditer(secret))
+
+
 def _has_sequence(lowered: str) -> bool:
-    for alphabet in _SEQUENCES:
-        for start in range(len(alphabet) - _SEQUENCE_RUN + 1):
-            run = alphabet[start : start + _SEQUENCE_RUN]
-            if run in lowered or run[::-1] in lowered:
-                return True
-    return False
+    """Runs such as `123456` or `abcdef` (or reversed) making up more than half the value: a
+    short run inside a longer value is chance, or a weak password's tail."""
+    if not any(
+        run in lowered or run[::-1] in lowered
+        for alphabet in _SEQUENCES
+        for run in (alphabet[i : i + _SEQUENCE_RUN] for i in range(len(alphabet) - _SEQUENCE_RUN + 1))
+    ):
+        return False
+    covered = sum(_longest(lowered, alphabet) for alphabet in _SEQUENCES)
+    return 2 * covered > len(lowered)
+
+
+def _longest(lowered: str, alphabet: str) -> int:
+    """The longest stretch (3 or more) of `lowered` that runs along `alphabet`, either way."""
+    best, run = 0, 1
+    for a, b in zip(lowered, lowered[1:]):
+        i, j = alphabet.find(a), alphabet.find(b)
+        run = run + 1 if i >= 0 and j >= 0 and abs(i - j) == 1 else 1
+        if run >= 3:
+            best = max(best, run)
+    return best
 
 
 # Folders and file names that hold examples for readers, not configuration a program reads.
@@ -110,13 +138,18 @@ _EXAMPLE_FOLDERS = frozenset(
     {"example", "examples", "sample", "samples", "doc", "docs", "documentation"}
 )
 _EXAMPLE_NAME = re.compile(r"(?:^|[._-])(?:example|sample)s?(?:[._-]|$)", re.IGNORECASE)
+_JVM_ROOT = re.compile(r"(?:^|/)src/(?:main|test)/(?:java|kotlin|scala|groovy)/")
 
 
 @functools.lru_cache(maxsize=4096)  # asked for every file scanned; paths recur in a history
 def example_location(path: str) -> bool:
     """Whether `path` is documentation or an example file (`docs/`, `examples/`,
     `.env.example`, `config.sample.yaml`, `examples-1.json`)."""
-    *folders, name = path.replace("\\", "/").split("/")
+    path = path.replace("\\", "/")
+    jvm = _JVM_ROOT.search(path)
+    if jvm is not None:  # package names below a JVM source root say nothing of the file
+        path = path[jvm.end() :].rsplit("/", 1)[-1]
+    *folders, name = path.split("/")
     return any(folder.lower() in _EXAMPLE_FOLDERS for folder in folders) or bool(
         _EXAMPLE_NAME.search(name)
     )
