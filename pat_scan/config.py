@@ -35,6 +35,7 @@ class Config(NamedTuple):
     max_file_size: int | None = None
     entropy: Mapping[str, float] = {}
     baseline: str | None = None
+    foreign_markers: bool = True  # other tools' inline markers suppress (bandit, gosec, ruff, ...)
 
     def excluder(self) -> Callable[[str], bool]:
         """A predicate on paths (relative to the current directory) that config excludes.
@@ -185,6 +186,9 @@ def _parse(path: Path, root: Path, raw: dict[str, Any], checked: bool = False) -
     allow = strings("allow")
     if not checked:
         _check_regexes(where, allow)
+    foreign = raw.get("foreign-markers", True)
+    if not isinstance(foreign, bool):
+        raise ConfigError(where, "foreign-markers", "must be true or false")
     baseline = raw.get("baseline")
     if baseline is not None and not isinstance(baseline, str):
         raise ConfigError(where, "baseline", "must be a path")
@@ -202,6 +206,7 @@ def _parse(path: Path, root: Path, raw: dict[str, Any], checked: bool = False) -
         max_file_size=_size(where, raw.get("max-file-size")),
         entropy=_entropy(where, raw.get("entropy", {})),
         baseline=baseline,
+        foreign_markers=foreign,
     )
 
 

@@ -31,6 +31,8 @@ class Prepared:
     def __init__(self, args: argparse.Namespace, root: Path) -> None:
         self.root = root
         self.config = config_files.discover(args.config, root)
+        if getattr(args, "no_foreign_markers", False):
+            self.config = self.config._replace(foreign_markers=False)
         self.baseline_path = _baseline_path(getattr(args, "baseline", None), self.config, root)
         self.policy = Policy(
             min_confidence=getattr(args, "min_confidence", None)

@@ -141,7 +141,7 @@ class History:
         self.rules_by_id = {rule.id: rule for rule in self.matcher.rules}
         config = prepared.config
         self.config = config
-        self.allowlist = suppress.Allowlist(config.allow, config.stopwords)
+        self.allowlist = suppress.Allowlist(config.allow, config.stopwords, config.foreign_markers)
         self.stats = scan.Stats()
         self.blob_findings: dict[str, list[Finding]] = {}  # suppression reason already set
         self.message_findings: dict[str, list[Finding]] = {}  # commit id -> findings
