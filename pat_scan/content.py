@@ -4,7 +4,7 @@ percent-encoding) and, for notebooks, in its cells. Sources and orchestration bo
 from __future__ import annotations
 
 from pat_scan import decode, findings
-from pat_scan.engine import Matcher
+from pat_scan.engine import Match, Matcher
 from pat_scan.findings import Finding
 
 
@@ -17,6 +17,7 @@ def scan_bytes(matcher: Matcher, data: bytes, path: str) -> list[Finding]:
     matches = matcher.scan(data, path)
     decoded: list[Finding] = []
     covered: list[tuple[int, int]] = []  # encoded runs that held findings of their own
+    benign: list[tuple[tuple[int, int], str]] = []  # encoded runs that decode to no secret
     for segment in decode.segments(data):
         span = (segment.start, segment.end)
         inside = [
@@ -26,6 +27,10 @@ def scan_bytes(matcher: Matcher, data: bytes, path: str) -> list[Finding]:
         if inside:
             decoded.extend(inside)
             covered.append(span)
+        else:
+            why = decode.benign(segment.decoded)
+            if why is not None:
+                benign.append((span, why))
     # What the decoded text names (a provider's token, checked) says more than a rule that
     # flags the encoded blob as a whole (a Kubernetes Secret's data value): one secret, once.
     plain = [
@@ -33,7 +38,23 @@ def scan_bytes(matcher: Matcher, data: bytes, path: str) -> list[Finding]:
         for m in matches
         if not any(start <= m.start and m.end <= end for start, end in covered)
     ]
+    if benign:  # a Kubernetes Secret's tls.crt, a base64 placeholder: say why, do not report
+        plain = [_unless_benign(f, m, benign) for f, m in zip(plain, _uncovered(matches, covered))]
     return plain + decoded
+
+
+def _uncovered(matches: list[Match], covered: list[tuple[int, int]]) -> list[Match]:
+    return [m for m in matches if not any(s <= m.start and m.end <= e for s, e in covered)]
+
+
+def _unless_benign(
+    finding: Finding, match: Match, benign: list[tuple[tuple[int, int], str]]
+) -> Finding:
+    if finding.suppressed is None:
+        for (start, end), why in benign:
+            if start <= match.start and match.end <= end:
+                return finding._replace(suppressed=why)
+    return finding
 
 
 def _scan_notebook(matcher: Matcher, data: bytes, path: str) -> list[Finding] | None:
