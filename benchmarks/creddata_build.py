@@ -88,9 +88,7 @@ def parse_meta(repo_id: str, text: str) -> list[Label]:
 
 
 def git(git_dir: Path, *args: str, check: bool = True) -> bytes:
-    done = subprocess.run(
-        ["git", f"--git-dir={git_dir}", *args], capture_output=True, check=False
-    )
+    done = subprocess.run(["git", f"--git-dir={git_dir}", *args], capture_output=True, check=False)
     if check and done.returncode != 0:
         raise RuntimeError(f"git {' '.join(args)}: {done.stderr.decode(errors='replace')[:300]}")
     return done.stdout

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import re
 from typing import NamedTuple
@@ -75,7 +76,7 @@ def path_scope(path: str) -> str:
 # ---------------------------------------------------------------------------------------------
 
 _KEY_CLASSES = (
-    ("password", re.compile(r"pass(?:wd|word|phrase)?|pwd|pword|passwort|contrase|senha|mot_?de", re.I)),
+    ("password", re.compile(r"pass(?:wd|word|phrase)?|pwd|pword|passwort|senha|mot_?de", re.I)),
     ("secret", re.compile(r"secret", re.I)),
     ("token", re.compile(r"token", re.I)),
     ("api", re.compile(r"api[_.-]?key|apikey|x-api", re.I)),
@@ -102,16 +103,101 @@ _KEY_CRED_PREFIX = re.compile(
     re.I,
 )
 _KEY_END = re.compile(r"(?:key|pass|passwd|password|pwd|secret|token|auth|credentials?)$", re.I)
+# Words of a key name, each a feature of its own (the list is fixed: it is part of the model).
+KEY_WORDS = (
+    "pass", "password", "passwd", "pwd", "secret", "token", "key", "api", "auth", "access",
+    "refresh", "client", "consumer", "private", "public", "session", "csrf", "xsrf", "id",
+    "name", "hash", "salt", "seed", "nonce", "iv", "sig", "signature", "cert", "ssh", "aws",
+    "db", "database", "user", "admin", "root", "test", "mock", "fake", "example", "default",
+    "old", "new", "confirm", "current", "hint", "label", "field", "input", "master", "encryption",
+    "signing", "jwt", "oauth", "bearer", "basic", "app", "account", "service", "smtp", "mail",
+    "redis", "mysql", "postgres", "ldap", "ftp", "proxy", "store", "trust", "keystore", "ca",
+)  # fmt: skip
+EXTENSIONS = (
+    "py", "js", "ts", "go", "java", "kt", "rb", "php", "cs", "c", "cpp", "swift", "scala", "rs",
+    "yml", "yaml", "json", "xml", "properties", "env", "ini", "cfg", "conf", "toml", "tf",
+    "gradle", "md", "rst", "txt", "html", "sh", "ps1", "sql", "dockerfile", "resx", "config",
+)  # fmt: skip
+_LOCALE_PATH = re.compile(
+    r"(?:^|/)(?:locales?|i18n|l10n|lang|langs|languages|translations?|messages)/|\.(?:po|pot|xlf|"
+    r"xliff|strings|resx)$|(?:^|/)[a-z]{2}(?:[-_][A-Za-z]{2})?\.(?:ya?ml|json|properties)$",
+    re.I,
+)
+_KEY_SPLIT = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 _CODE_EXT = frozenset(
-    "py js jsx ts tsx mjs cjs go java kt kts scala groovy rb php cs vb c h cc cpp hpp m mm "
-    "swift rs dart lua pl pm r ex exs erl hs clj fs".split()
+    [
+        "py",
+        "js",
+        "jsx",
+        "ts",
+        "tsx",
+        "mjs",
+        "cjs",
+        "go",
+        "java",
+        "kt",
+        "kts",
+        "scala",
+        "groovy",
+        "rb",
+        "php",
+        "cs",
+        "vb",
+        "c",
+        "h",
+        "cc",
+        "cpp",
+        "hpp",
+        "m",
+        "mm",
+        "swift",
+        "rs",
+        "dart",
+        "lua",
+        "pl",
+        "pm",
+        "r",
+        "ex",
+        "exs",
+        "erl",
+        "hs",
+        "clj",
+        "fs",
+    ]
 )
 _CONFIG_EXT = frozenset(
-    "yml yaml json toml ini cfg conf config properties env xml plist tf tfvars hcl gradle "
-    "sbt cnf npmrc pypirc netrc pgpass htpasswd".split()
+    [
+        "yml",
+        "yaml",
+        "json",
+        "toml",
+        "ini",
+        "cfg",
+        "conf",
+        "config",
+        "properties",
+        "env",
+        "xml",
+        "plist",
+        "tf",
+        "tfvars",
+        "hcl",
+        "gradle",
+        "sbt",
+        "cnf",
+        "npmrc",
+        "pypirc",
+        "netrc",
+        "pgpass",
+        "htpasswd",
+    ]
 )
-_DOC_EXT = frozenset("md markdown rst txt adoc asciidoc html htm tex org ipynb".split())
-_SHELL_EXT = frozenset("sh bash zsh fish ps1 psm1 bat cmd dockerfile mk makefile".split())
+_DOC_EXT = frozenset(
+    ["md", "markdown", "rst", "txt", "adoc", "asciidoc", "html", "htm", "tex", "org", "ipynb"]
+)
+_SHELL_EXT = frozenset(
+    ["sh", "bash", "zsh", "fish", "ps1", "psm1", "bat", "cmd", "dockerfile", "mk", "makefile"]
+)
 _WORD = re.compile(r"[A-Za-z][a-z]+|[A-Z]{2,}(?![a-z])|[a-z]+")
 _PLACEHOLDER_HINT = re.compile(
     r"example|sample|dummy|fake|test|mock|demo|placeholder|changeme|xxx|your|secret|password|"
@@ -132,12 +218,33 @@ _IDENTIFIER = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*(?:[.:][A-Za-z_$][A-Za-z0-9_
 _SNAKE_OR_KEBAB = re.compile(r"^[a-z][a-z0-9]*(?:[_-][a-z0-9]+)+$")
 _CAMEL = re.compile(r"^[a-z]+(?:[A-Z][a-z0-9]+)+$|^(?:[A-Z][a-z0-9]+){2,}$")
 _CONSTANT = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
-_PATHLIKE = re.compile(r"^(?:\.{0,2}/|~/|[A-Za-z]:\\)|[\\/][\w.-]+\.[A-Za-z0-9]{1,5}$|^[\w.-]+/[\w./-]+$")
+_PATHLIKE = re.compile(
+    r"^(?:\.{0,2}/|~/|[A-Za-z]:\\)|[\\/][\w.-]+\.[A-Za-z0-9]{1,5}$|^[\w.-]+/[\w./-]+$"
+)
 _URLLIKE = re.compile(r"^[a-z][a-z0-9+.-]{1,15}://", re.I)
 _EMAIL = re.compile(r"^[\w.+-]+@[\w-]+\.[\w.-]+$")
 _NUMBERISH = re.compile(r"^[0-9.,:_ -]+$")
 _VERSION = re.compile(r"^v?\d+(?:\.\d+){1,3}(?:[-+][\w.]+)?$")
 _CRYPT = re.compile(r"^\$(?:2[abxy]?|1|5|6|apr1|argon2(?:id|i|d)?|pbkdf2[\w-]*|scrypt|y|7)\$")
+
+
+_SHAPES = (
+    ("is_hex", _HEX),
+    ("is_base64", _BASE64),
+    ("is_uuid", _UUID),
+    ("is_identifier", _IDENTIFIER),
+    ("is_snake_kebab", _SNAKE_OR_KEBAB),
+    ("is_camel", _CAMEL),
+    ("is_constant", _CONSTANT),
+    ("is_path", _PATHLIKE),
+    ("is_url", _URLLIKE),
+    ("is_email", _EMAIL),
+    ("is_number", _NUMBERISH),
+    ("is_version", _VERSION),
+    ("is_crypt", _CRYPT),
+)
+
+
 class Candidate(NamedTuple):
     rule_id: str
     tags: tuple[str, ...]
@@ -186,7 +293,10 @@ def _entropy(text: str) -> float:
 def _key_of(candidate: Candidate) -> str:
     """The name the value is assigned to: the word-ish run before the separator."""
     head = candidate.line[: candidate.column]
-    match = re.search(r"([A-Za-z0-9_.\-\[\]\"'$@]{1,80})[\"'`\]]?\s*(?:[:=]|=>|:=|,|\(|\s)\s*[\"'`(\[]{0,2}\s*$", head)
+    match = re.search(
+        r"([A-Za-z0-9_.\-\[\]\"'$@]{1,80})[\"'`\]]?\s*(?:[:=]|=>|:=|,|\(|\s)\s*[\"'`(\[]{0,2}\s*$",
+        head,
+    )
     return match.group(1).strip("\"'[]$@") if match else head[-40:]
 
 
@@ -246,15 +356,12 @@ def features(candidate: Candidate, vocabulary: frozenset[str]) -> dict[str, floa
     f["word_coverage"] = coverage
     f["words"] = float(words)
     f["case_changes"] = sum(
-        1 for a, b in zip(value, value[1:]) if a.isalpha() and b.isalpha() and a.islower() != b.islower()
+        1
+        for a, b in itertools.pairwise(value)
+        if a.isalpha() and b.isalpha() and a.islower() != b.islower()
     ) / max(length, 1)
     f["digit_runs"] = float(len(re.findall(r"\d+", value)))
-    for name, pattern in (
-        ("is_hex", _HEX), ("is_base64", _BASE64), ("is_uuid", _UUID), ("is_identifier", _IDENTIFIER),
-        ("is_snake_kebab", _SNAKE_OR_KEBAB), ("is_camel", _CAMEL), ("is_constant", _CONSTANT),
-        ("is_path", _PATHLIKE), ("is_url", _URLLIKE), ("is_email", _EMAIL), ("is_number", _NUMBERISH),
-        ("is_version", _VERSION), ("is_crypt", _CRYPT),
-    ):  # fmt: skip
+    for name, pattern in _SHAPES:
         f[name] = float(bool(pattern.search(value)))
     f["has_reference"] = float(bool(_REFERENCE_HINT.search(value)))
     f["placeholder_hint"] = float(bool(_PLACEHOLDER_HINT.search(value)))
@@ -262,15 +369,26 @@ def features(candidate: Candidate, vocabulary: frozenset[str]) -> dict[str, floa
     f["starts_upper_word"] = float(bool(re.match(r"^[A-Z][a-z]+", value)))
     f["dots"] = float(value.count("."))
     f["jwt_like"] = float(value.startswith("eyJ") and value.count(".") >= 1)
+    f["is_hex_literal"] = float(bool(re.match(r"^0x[0-9a-fA-F]+$", value)))
+    f["is_single_word"] = float(value.isalpha() and value.lower() in vocabulary)
+    f["value_words"] = float(len(_WORD.findall(value)))
     f["has_equals_pad"] = float(value.endswith("="))
-    f["repeated_run"] = float(max((len(m.group(0)) for m in re.finditer(r"(.)\1*", value)), default=0))
+    f["repeated_run"] = float(
+        max((len(m.group(0)) for m in re.finditer(r"(.)\1*", value)), default=0)
+    )
     # The key.
     key = _key_of(candidate)
     f["key_len"] = float(len(key))
     for name, pattern in _KEY_CLASSES:
         f[f"key_{name}"] = float(bool(pattern.search(key)))
-    f["key_about"] = float(bool(_KEY_ABOUT.search(re.sub(r"(?i)pass(?:word|wd)?|secret|token|key", " ", key))))
+    f["key_about"] = float(
+        bool(_KEY_ABOUT.search(re.sub(r"(?i)pass(?:word|wd)?|secret|token|key", " ", key)))
+    )
     f["key_upper"] = float(key.isupper())
+    key_words = {w.lower() for w in _KEY_SPLIT.findall(key)}
+    for word in KEY_WORDS:
+        f[f"keyword_{word}"] = float(word in key_words)
+    f["key_words"] = float(len(key_words))
     f["key_cred_prefix"] = float(bool(_KEY_CRED_PREFIX.search(key)))
     f["key_ends_cred"] = float(bool(_KEY_END.search(key)))
     f["key_dotted"] = float("." in key)
@@ -290,11 +408,15 @@ def features(candidate: Candidate, vocabulary: frozenset[str]) -> dict[str, floa
     f["sep_is_arrow"] = float(sep.endswith("=>"))
     f["sep_is_call"] = float(sep.endswith(("(", ",")))
     f["sep_is_space"] = float(bool(sep) and sep[-1].isalnum())
-    f["comparison"] = float(bool(re.search(r"==|!=|\bequals\b|\bis\b|assert|expect|toBe|should", line)))
+    f["comparison"] = float(
+        bool(re.search(r"==|!=|\bequals\b|\bis\b|assert|expect|toBe|should", line))
+    )
     f["comment"] = float(bool(_COMMENT_START.match(line)))
     f["cli_flag"] = float(bool(re.search(r"(?:^|\s)--?[A-Za-z][\w-]*[ =]?[\"']?$", head)))
     f["url_userinfo"] = float(bool(re.search(r"://[^/\s:@]*:?$", head)) or "@" in tail[:2])
-    f["sql"] = float(bool(re.search(r"identified\s+by|password\s*\(|create\s+user|alter\s+user", line, re.I)))
+    f["sql"] = float(
+        bool(re.search(r"identified\s+by|password\s*\(|create\s+user|alter\s+user", line, re.I))
+    )
     f["header"] = float(bool(re.search(r"authorization|x-api-key|bearer|basic\s", head, re.I)))
     f["line_len"] = math.log2(len(line) + 1)
     f["head_len"] = float(len(head.strip()))
@@ -306,17 +428,24 @@ def features(candidate: Candidate, vocabulary: frozenset[str]) -> dict[str, floa
     context = candidate.before + "\n" + candidate.after
     f["context_user"] = float(bool(re.search(r"user|login|account|email|host", context, re.I)))
     f["context_test"] = float(bool(_TEST_WORDS.search(context)))
+    f["context_example"] = float(bool(_EXAMPLE_WORDS.search(context)))
     f["context_cred"] = float(bool(re.search(r"pass|secret|token|key|auth", context, re.I)))
     # The file.
     scope = path_scope(candidate.path)
     for name in SCOPES:
         f[f"scope_{name}"] = float(scope == name)
     ext = _extension(candidate.path)
+    for known in EXTENSIONS:
+        f[f"ext_is_{known}"] = float(ext == known)
+    f["path_locale"] = float(bool(_LOCALE_PATH.search(candidate.path)))
+    f["path_depth"] = float(candidate.path.count("/"))
     f["ext_code"] = float(ext in _CODE_EXT)
     f["ext_config"] = float(ext in _CONFIG_EXT or "env" in ext.split("."))
     f["ext_doc"] = float(ext in _DOC_EXT)
     f["ext_shell"] = float(ext in _SHELL_EXT)
-    f["path_test_word"] = float(bool(re.search(r"test|spec|mock|fixture|fake|stub", candidate.path, re.I)))
+    f["path_test_word"] = float(
+        bool(re.search(r"test|spec|mock|fixture|fake|stub", candidate.path, re.I))
+    )
     # The rule.
     f["rule_generic"] = float("generic" in candidate.tags)
     for family in ("password", "secret", "api-key", "token", "bearer-token", "auth", "key",

@@ -47,6 +47,7 @@ class Model(NamedTuple):
     trees: tuple[Tree, ...]
     report: float  # below this score a generic candidate is not reported at all
     block: dict[str, float]  # per path scope: at or above this score it blocks (medium)
+    provider: float  # below this, a provider rule's match without a checksum does not block
 
     def score(self, candidate: Candidate) -> float:
         found = features(candidate, self.vocabulary)
@@ -62,9 +63,7 @@ class ModelError(ValueError):
 def parse(document: Any) -> Model:
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ModelError(f"not a {FORMAT} model")
-    trees = tuple(
-        Tree(*(tuple(column) for column in tree)) for tree in document["trees"]
-    )
+    trees = tuple(Tree(*(tuple(column) for column in tree)) for tree in document["trees"])
     return Model(
         names=tuple(document["features"]),
         vocabulary=frozenset(document["vocabulary"]),
@@ -73,6 +72,7 @@ def parse(document: Any) -> Model:
         trees=trees,
         report=float(document["thresholds"]["report"]),
         block={k: float(v) for k, v in document["thresholds"]["block"].items()},
+        provider=float(document["thresholds"].get("provider", 0.0)),
     )
 
 
@@ -102,9 +102,11 @@ def judge(candidate: Candidate) -> Verdict:
     return Verdict(score, "medium" if score >= block else "low", None)
 
 
-def blocks_in_scope(candidate: Candidate) -> bool:
-    """Whether a credential found by a provider rule without a checksum blocks in a test,
-    docs or example file: only when the judge is as sure as it must be there."""
+def provider_blocks(candidate: Candidate) -> bool:
+    """Whether a match of a provider rule that no checksum backs blocks: in a source file
+    unless the judge finds it unlikely (a documentation URL such as scott:tiger@localhost in a
+    docstring), elsewhere (tests, docs, examples, vendored code) only as a generic one would."""
     chosen = model()
-    block = chosen.block.get(path_scope(candidate.path), 1.0)
-    return chosen.score(candidate) >= block
+    scope = path_scope(candidate.path)
+    needed = chosen.provider if scope == "source" else chosen.block.get(scope, 1.0)
+    return chosen.score(candidate) >= needed

@@ -179,7 +179,7 @@ def _gate(
             return None
         else:
             confidence = "low"
-    reason = placeholders.reason(secret, validated=checksummed)
+    reason = placeholders.reason(secret, validated=checksummed, password="password" in rule.tags)
     if reason is None and rule.allow:
         import regex
 
@@ -194,14 +194,14 @@ def _gate(
 
 def _judged(rule: Rule, data: bytes, start: int, end: int, path: str) -> tuple[str, str | None]:
     """(confidence, suppressed reason) of a match no checksum backs: the judge decides for a
-    generic rule; a provider rule's match in a test, docs or example file blocks only when the
-    judge is sure (the fixture policy, see the README)."""
+    generic rule; a provider rule's match blocks unless the judge finds it unlikely, and never
+    in a test, docs, example or vendored file (the fixture policy, see the README)."""
     from pat_scan.engine import features, judge
 
-    if "generic" in rule.tags:
-        verdict = judge.judge(features.candidate(rule.id, rule.tags, data, start, end, path))
-        return verdict.confidence, verdict.suppressed
-    if features.path_scope(path) in ("source", "vendored"):
-        return "medium" if rule.validator is None else "high", None
     candidate = features.candidate(rule.id, rule.tags, data, start, end, path)
-    return ("medium" if judge.blocks_in_scope(candidate) else "low"), None
+    if "generic" in rule.tags:
+        verdict = judge.judge(candidate)
+        return verdict.confidence, verdict.suppressed
+    if judge.provider_blocks(candidate):
+        return "medium" if rule.validator is None else "high", None
+    return "low", None
