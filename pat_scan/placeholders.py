@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import re
 
 _PLACEHOLDER_WORDS = (
@@ -50,7 +51,8 @@ _TOKEN_SIZED = 200
 
 # SHA-256 of credentials published as examples, so the literal values never appear here:
 # GitHub's REST docs tokens, the Google API keys in firebase-android-sdk's tests, and the bot
-# token in Telegram's Bot API docs. AWS's documented keys contain EXAMPLE.
+# token in Telegram's Bot API docs, the swarm join tokens of Docker Engine's API reference. AWS's
+# documented keys contain EXAMPLE.
 _DOCUMENTED_EXAMPLES = frozenset(
     {
         "3543c50b0cb9cea8e55eb1f529b79f043cb250d485fde7b66cabbb5183add7da",
@@ -73,17 +75,21 @@ _DOCUMENTED_EXAMPLES = frozenset(
         "dc0fcf046c61640cbd1e8b999ada3262d722c2ca4bf42dceac999020ffdbb614",
         "0b476bdf9acf2123d547b5ae76f1e59884d8ec9553ee0c47e9f31fd4768f3f3c",
         "6f3791a57f1d6dd805f185c6c500c6b4db61f5d2f2f5a86018877b67ef9c55cd",
+        "33a6d3750d9a769b1c15ed2c4c2aa19f88fd673de6f98ca5327fb78639770e8d",
+        "b5b17ca1d65733bbbdf82a5ca9164a549f0b077846125f397658b468c4292e16",
     }
 )
 
 
-def reason(secret: str, *, validated: bool = False) -> str | None:
+def reason(secret: str, *, validated: bool = False, password: bool = False) -> str | None:
     """Why `secret` is not a real credential ('placeholder', 'example key'), or None.
 
     A `validated` secret passed a checksum, so it was made by the provider's algorithm:
     placeholder words or runs inside it are chance, and only documented examples and the word
     EXAMPLE still count. Runs, sequences and words are judged on token-sized secrets only: long
-    blobs such as private keys hold them by chance ('AAAA...' in OpenSSH length fields).
+    blobs such as private keys hold them by chance ('AAAA...' in OpenSSH length fields). For a
+    `password`, a counting sequence (`123456`, `qwerty1234`) is a weak password, not a
+    placeholder: the judge decides.
     """
     if hashlib.sha256(secret.encode()).hexdigest() in _DOCUMENTED_EXAMPLES:
         return "example key"
@@ -96,7 +102,7 @@ def reason(secret: str, *, validated: bool = False) -> str | None:
         return "reference"
     if len(secret) > _TOKEN_SIZED:
         return None
-    if _mostly_run(secret) or _has_sequence(lowered):
+    if _mostly_run(secret) or (not password and _has_sequence(lowered)):
         return "placeholder"
     if any(word in lowered for word in _PLACEHOLDER_WORDS):
         return "placeholder"
@@ -115,7 +121,9 @@ def _has_sequence(lowered: str) -> bool:
     if not any(
         run in lowered or run[::-1] in lowered
         for alphabet in _SEQUENCES
-        for run in (alphabet[i : i + _SEQUENCE_RUN] for i in range(len(alphabet) - _SEQUENCE_RUN + 1))
+        for run in (
+            alphabet[i : i + _SEQUENCE_RUN] for i in range(len(alphabet) - _SEQUENCE_RUN + 1)
+        )
     ):
         return False
     covered = sum(_longest(lowered, alphabet) for alphabet in _SEQUENCES)
@@ -125,7 +133,7 @@ def _has_sequence(lowered: str) -> bool:
 def _longest(lowered: str, alphabet: str) -> int:
     """The longest stretch (3 or more) of `lowered` that runs along `alphabet`, either way."""
     best, run = 0, 1
-    for a, b in zip(lowered, lowered[1:]):
+    for a, b in itertools.pairwise(lowered):
         i, j = alphabet.find(a), alphabet.find(b)
         run = run + 1 if i >= 0 and j >= 0 and abs(i - j) == 1 else 1
         if run >= 3:
