@@ -29,7 +29,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 if __package__ in (None, ""):  # run as a script: make `benchmarks` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -314,7 +314,10 @@ def _row(name: str, s: Score) -> str:
     )
 
 
-HEADER = f"{'':<26} {'prec':>6} {'recall':>6} {'F1':>6} {'TP':>6} {'FP':>6} {'FN':>6} {'X rep':>6} {'unlab':>7}"
+HEADER = (
+    f"{'':<26} {'prec':>6} {'recall':>6} {'F1':>6} {'TP':>6} {'FP':>6} {'FN':>6} "
+    f"{'X rep':>6} {'unlab':>7}"
+)
 
 
 def print_report(results: dict[str, Evaluation], seconds: dict[str, float]) -> None:
@@ -363,7 +366,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     repos = read_repos(args.repos)
     built = build(repos, args.mirrors, args.workdir)
     statuses = Counter(built.repos.values())
-    print(f"repositories: {len(repos)} listed; " + ", ".join(f"{n} {s}" for s, n in statuses.items()))
+    print(
+        f"repositories: {len(repos)} listed; " + ", ".join(f"{n} {s}" for s, n in statuses.items())
+    )
     for repo_id, status in sorted(built.repos.items()):
         if status != "built":
             name = next(r.name for r in repos if r.repo_id == repo_id)
@@ -388,6 +393,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{tool}: not installed or its run failed; skipped", file=sys.stderr)
             continue
         results[tool] = evaluate(all_units, found)
+    if "pat-scan" in results:
+        print(
+            "\nNote: pat-scan's credential judge was fitted on this half, so its figures here are "
+            "in-sample;\n`python benchmarks/train_judge.py --evaluate-only` prints the "
+            "cross-validated ones (grouped by repository)."
+        )
     if args.json:
         print(
             json.dumps(
