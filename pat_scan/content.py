@@ -34,27 +34,21 @@ def scan_bytes(matcher: Matcher, data: bytes, path: str) -> list[Finding]:
     # What the decoded text names (a provider's token, checked) says more than a rule that
     # flags the encoded blob as a whole (a Kubernetes Secret's data value): one secret, once.
     plain = [
-        findings.from_match(m, data, path)
+        findings.from_match(_unless_benign(m, benign), data, path)
         for m in matches
         if not any(start <= m.start and m.end <= end for start, end in covered)
     ]
-    if benign:  # a Kubernetes Secret's tls.crt, a base64 placeholder: say why, do not report
-        plain = [_unless_benign(f, m, benign) for f, m in zip(plain, _uncovered(matches, covered))]
     return plain + decoded
 
 
-def _uncovered(matches: list[Match], covered: list[tuple[int, int]]) -> list[Match]:
-    return [m for m in matches if not any(s <= m.start and m.end <= e for s, e in covered)]
-
-
-def _unless_benign(
-    finding: Finding, match: Match, benign: list[tuple[tuple[int, int], str]]
-) -> Finding:
-    if finding.suppressed is None:
+def _unless_benign(match: Match, benign: list[tuple[tuple[int, int], str]]) -> Match:
+    """A match inside an encoded run that decodes to no secret (a Kubernetes Secret's tls.crt,
+    a base64 placeholder) is suppressed, saying why."""
+    if match.suppressed is None:
         for (start, end), why in benign:
             if start <= match.start and match.end <= end:
-                return finding._replace(suppressed=why)
-    return finding
+                return match._replace(suppressed=why)
+    return match
 
 
 def _scan_notebook(matcher: Matcher, data: bytes, path: str) -> list[Finding] | None:

@@ -90,9 +90,7 @@ def document(report: Report) -> dict[str, Any]:
             "bytesScanned": stats.bytes,
             "skipped": dict(sorted(stats.skipped.items())),
             "suppressed": len(report.result.suppressed),
-            "notBlockingLeftOut": sum(
-                not _shown(report, f) for f in report.result.findings
-            ),
+            "notBlockingLeftOut": sum(not _shown(report, f) for f in report.result.findings),
         },
     }
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
