@@ -48,13 +48,15 @@ PARAMS = {"n_estimators": 400, "max_depth": 4, "learning_rate": 0.08, "subsample
 UNLABELLED_WEIGHT = 0.5
 VOCABULARY_SIZE = 4000
 TARGET_PRECISION = 0.90
+# The shipped reporting threshold, set above the out-of-fold choice (0.45 when this was written)
+# so that the peer vectors' false-positive rate does not regress (tests/test_conformance.py):
+# 0.65 keeps it at 2.8%; 0.45 gave 3.7%. None: use the out-of-fold choice.
+REPORT_THRESHOLD: float | None = 0.65
 # A credential without a checksum never blocks in a test, docs, example or vendored file (a
 # threshold above any score): CredData labels every credential in a test folder T, so the
 # score says "looks like a credential", not "is not a fixture", and on real repositories those
 # files held most of what blocked (see the fixture decision in benchmarks/README.md).
 NEVER = 2.0
-# Below this score a provider rule's match without a checksum, in a source file, does not block.
-PROVIDER = 0.2
 
 
 class Row(NamedTuple):
@@ -193,9 +195,10 @@ def line_score(
             continue
         if block is not None:
             scope = path_scope(row.key.split("/", 1)[1])
-            needed = block.get(scope, 1.0) if row.judged or scope != "source" else PROVIDER
-            if s < needed:
+            if row.judged and s < block.get(scope, 1.0):
                 continue
+            if not row.judged and scope != "source":
+                continue  # a provider rule's match blocks in source files only
         found.append(creddata.Found(row.key, row.line, row.line, True))
     counted = [u for u in all_units if not u.uuid_only]
     hit, stray = creddata.reported_units(counted, found)
@@ -253,6 +256,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, default=DEFAULT_WORKDIR)
     parser.add_argument("--evaluate-only", action="store_true")
     parser.add_argument("--output", type=Path, default=MODEL)
+    parser.add_argument(
+        "--report-threshold",
+        type=float,
+        default=REPORT_THRESHOLD,
+        help="use this reporting threshold instead of the one chosen on the out-of-fold scores",
+    )
     args = parser.parse_args(argv)
     random.seed(SEED)
     started = time.perf_counter()
@@ -275,8 +284,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     scores = out_of_fold(rows, names)
     all_units = creddata.units(built.labels)
-    report = choose_report(all_units, rows, scores, fixed)
-    print(f"\nout-of-fold (grouped 5-fold by repository), report threshold {report:.2f}:")
+    chosen_report = choose_report(all_units, rows, scores, fixed)
+    report = args.report_threshold if args.report_threshold is not None else chosen_report
+    print(
+        f"\nout-of-fold (grouped 5-fold by repository): best threshold at precision >= "
+        f"{TARGET_PRECISION} is {chosen_report:.2f}; figures at the shipped {report:.2f}:"
+    )
     everything = line_score(all_units, rows, scores, 0.0, fixed=fixed)
     print(f"  candidates alone (no judge): P {everything.precision:.3f} R {everything.recall:.3f}")
     chosen = line_score(all_units, rows, scores, report, fixed=fixed)
@@ -296,7 +309,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     import numpy as np
 
     model = fit(matrix(rows, names), np.array([r.label for r in rows]), weights(rows))
-    document = export(model, names, vocab, {"report": report, "block": block, "provider": PROVIDER})
+    document = export(model, names, vocab, {"report": report, "block": block})
     args.output.write_text(json.dumps(document, separators=(",", ":")) + "\n", encoding="utf-8")
     print(
         f"\nwrote {args.output} ({args.output.stat().st_size / 1024:.0f} KiB) in "

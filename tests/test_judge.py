@@ -37,7 +37,6 @@ def test_the_model_holds_only_feature_names_words_and_numbers() -> None:
     )
     assert names <= set(sample), "the model names a feature the runtime does not compute"
     fixed = {"format", "about", "features", "vocabulary", "base", "rate", "thresholds", "trees"}
-    fixed |= {"provider"}
     fixed |= {"report", "block", *features.SCOPES, document["format"], document["about"]}
     strays = [s for s in _strings(document) if s not in names | vocabulary | fixed]
     assert not strays, f"unexpected strings in the model: {len(strays)}"

@@ -8,6 +8,8 @@ import math
 import re
 from typing import NamedTuple
 
+from pat_scan.entropy import shannon
+
 # Folder names (and file-name parts) that say what a path holds. Java and Kotlin packages
 # (src/main/java/com/example/...) are source, whatever their package is called.
 _TEST_PARTS = frozenset(
@@ -71,8 +73,8 @@ def path_scope(path: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# Features of one candidate: a fixed, documented list of numbers (FEATURES), all computed here,
-# so the shipped model holds only names, thresholds and weights.
+# Features of one candidate: numbers by name, all computed here, so the shipped model holds only
+# feature names, the vocabulary, thresholds and tree weights.
 # ---------------------------------------------------------------------------------------------
 
 _KEY_CLASSES = (
@@ -256,8 +258,11 @@ class Candidate(NamedTuple):
     after: str
 
 
-def candidate(rule_id: str, tags: tuple[str, ...], data: bytes, start: int, end: int,
-              path: str) -> Candidate:  # fmt: skip
+def candidate(
+    rule_id: str, tags: tuple[str, ...], data: bytes, start: int, end: int, path: str
+) -> Candidate:
+    """The candidate whose secret is data[start:end] in the file `path`, with its line and the
+    lines around it (each cut to 400 characters)."""
     line_start = data.rfind(b"\n", 0, start) + 1
     line_end = data.find(b"\n", start)
     line_end = len(data) if line_end == -1 else line_end
@@ -278,16 +283,6 @@ def candidate(rule_id: str, tags: tuple[str, ...], data: bytes, start: int, end:
         before=text(prev_start, line_start - 1) if line_start else "",
         after=text(line_end + 1, next_end) if line_end < len(data) else "",
     )
-
-
-def _entropy(text: str) -> float:
-    if not text:
-        return 0.0
-    counts: dict[str, int] = {}
-    for char in text:
-        counts[char] = counts.get(char, 0) + 1
-    length = len(text)
-    return -sum(n / length * math.log2(n / length) for n in counts.values())
 
 
 def _key_of(candidate: Candidate) -> str:
@@ -347,7 +342,7 @@ def features(candidate: Candidate, vocabulary: frozenset[str]) -> dict[str, floa
         f[f"frac_{name}"] = count / length if length else 0.0
         f[f"has_{name}"] = float(count > 0)
     f["classes"] = float(sum(n > 0 for n in (lower, upper, digits, other)))
-    entropy = _entropy(value)
+    entropy = shannon(value)
     f["entropy"] = entropy
     f["entropy_ratio"] = entropy / math.log2(length) if length > 1 else 0.0
     f["distinct_ratio"] = len(set(value)) / length if length else 0.0

@@ -47,7 +47,6 @@ class Model(NamedTuple):
     trees: tuple[Tree, ...]
     report: float  # below this score a generic candidate is not reported at all
     block: dict[str, float]  # per path scope: at or above this score it blocks (medium)
-    provider: float  # below this, a provider rule's match without a checksum does not block
 
     def score(self, candidate: Candidate) -> float:
         found = features(candidate, self.vocabulary)
@@ -72,7 +71,6 @@ def parse(document: Any) -> Model:
         trees=trees,
         report=float(document["thresholds"]["report"]),
         block={k: float(v) for k, v in document["thresholds"]["block"].items()},
-        provider=float(document["thresholds"].get("provider", 0.0)),
     )
 
 
@@ -100,13 +98,3 @@ def judge(candidate: Candidate) -> Verdict:
         return Verdict(score, "low", "judged not a credential")
     block = chosen.block.get(path_scope(candidate.path), chosen.block.get("source", 0.5))
     return Verdict(score, "medium" if score >= block else "low", None)
-
-
-def provider_blocks(candidate: Candidate) -> bool:
-    """Whether a match of a provider rule that no checksum backs blocks: in a source file
-    unless the judge finds it unlikely (a documentation URL such as scott:tiger@localhost in a
-    docstring), elsewhere (tests, docs, examples, vendored code) only as a generic one would."""
-    chosen = model()
-    scope = path_scope(candidate.path)
-    needed = chosen.provider if scope == "source" else chosen.block.get(scope, 1.0)
-    return chosen.score(candidate) >= needed

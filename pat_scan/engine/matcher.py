@@ -193,15 +193,17 @@ def _gate(
 
 
 def _judged(rule: Rule, data: bytes, start: int, end: int, path: str) -> tuple[str, str | None]:
-    """(confidence, suppressed reason) of a match no checksum backs: the judge decides for a
-    generic rule; a provider rule's match blocks unless the judge finds it unlikely, and never
-    in a test, docs, example or vendored file (the fixture policy, see the README)."""
-    from pat_scan.engine import features, judge
+    """(confidence, suppressed reason) of a match no checksum backs. The judge decides for a
+    generic rule. A provider rule's format says more than the judge (trained on free-form
+    candidates) could: its match keeps its confidence in source files, and never blocks in a
+    test, docs, example or vendored file (the fixture policy, see the README)."""
+    from pat_scan.engine import features
 
-    candidate = features.candidate(rule.id, rule.tags, data, start, end, path)
     if "generic" in rule.tags:
-        verdict = judge.judge(candidate)
+        from pat_scan.engine import judge
+
+        verdict = judge.judge(features.candidate(rule.id, rule.tags, data, start, end, path))
         return verdict.confidence, verdict.suppressed
-    if judge.provider_blocks(candidate):
+    if features.path_scope(path) == "source":
         return "medium" if rule.validator is None else "high", None
     return "low", None
