@@ -138,6 +138,11 @@ def benign(decoded: bytes) -> str | None:
     from pat_scan import placeholders
 
     text = decoded.decode("utf-8", "replace").strip()
-    if len(text) <= 200 and placeholders.reason(text) is not None:
+    # Only a value on its own (a base64 placeholder), never a document that mentions one.
+    if (
+        len(text) <= 100
+        and not any(c in text for c in " \t\n{}[]\"',=:")
+        and placeholders.reason(text)
+    ):
         return "decodes to a placeholder"
     return None

@@ -56,7 +56,6 @@ def test_references(value: str) -> None:
     [
         "Xk9<b3>qLm2Pw7vZ",  # `<...>` inside a random value is chance, not a template
         "Zq8xL2mP9" + "K" * 9 + "R4vT6wY8nB3cD5fG7hJ1kL",  # a run in a long random value
-        "gitnavi123456",  # a weak password with a counting tail is still a password
     ],
 )
 def test_chance_patterns_inside_values_are_not_placeholders(value: str) -> None:
@@ -77,6 +76,11 @@ def test_chance_patterns_inside_values_are_not_placeholders(value: str) -> None:
 )
 def test_example_location(path: str, illustrative: bool) -> None:
     assert placeholders.example_location(path) is illustrative
+
+
+def test_a_counting_password_is_the_judges_not_a_placeholder() -> None:
+    assert placeholders.reason("gitnavi123456") == "placeholder"
+    assert placeholders.reason("gitnavi123456", password=True) is None
 
 
 @pytest.mark.parametrize(
