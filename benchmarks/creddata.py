@@ -34,7 +34,13 @@ from typing import NamedTuple
 if __package__ in (None, ""):  # run as a script: make `benchmarks` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.compare import KINGFISHER_OK, betterleaks_command, find_binary, pat_scan_command
+from benchmarks.compare import (
+    KINGFISHER_OK,
+    betterleaks_command,
+    find_binary,
+    kingfisher_command,
+    pat_scan_command,
+)
 from benchmarks.creddata_build import (
     DEFAULT_REPOS,
     DEFAULT_WORKDIR,
@@ -131,9 +137,9 @@ def run_kingfisher(files: Path) -> list[Found] | None:
     binary = find_binary("kingfisher")
     if binary is None:
         return None
-    command = [binary, "scan", ".", "--git-history", "none", "--no-validate"]
-    command += ["--no-update-check", "--format", "json", "--quiet"]
-    done = subprocess.run(command, cwd=files, capture_output=True, check=False)
+    done = subprocess.run(
+        kingfisher_command(binary, "."), cwd=files, capture_output=True, check=False
+    )
     if done.returncode not in KINGFISHER_OK:
         return None
     found = []

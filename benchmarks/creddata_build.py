@@ -97,13 +97,9 @@ def git(git_dir: Path, *args: str, check: bool = True) -> bytes:
 def git_dir_for(name: str, mirrors: Path | None, workdir: Path) -> Path | None:
     """A local git dir holding `name`: a fetched mirror (mirrors/owner+name/repo[/.git]), else
     a bare clone from GitHub under workdir/git (made once)."""
-    folder = name.replace("/", "+")
     if mirrors is not None:
-        for candidate in (mirrors / folder / "repo" / ".git", mirrors / folder / "repo"):
-            if (candidate / "objects").is_dir():
-                return candidate
-        return None
-    target = workdir / "git" / folder
+        return mirror_git_dir(name, mirrors)
+    target = workdir / "git" / name.replace("/", "+")
     if not (target / "objects").is_dir():
         url = f"https://github.com/{name}"
         done = subprocess.run(
@@ -112,6 +108,15 @@ def git_dir_for(name: str, mirrors: Path | None, workdir: Path) -> Path | None:
         if done.returncode != 0:
             return None
     return target
+
+
+def mirror_git_dir(name: str, mirrors: Path) -> Path | None:
+    """The git dir of a fetched mirror of `name` (mirrors/owner+name/repo, bare or a clone)."""
+    folder = mirrors / name.replace("/", "+") / "repo"
+    for candidate in (folder / ".git", folder):
+        if (candidate / "objects").is_dir():
+            return candidate
+    return None
 
 
 def has_commit(git_dir: Path, commit: str) -> bool:

@@ -111,12 +111,9 @@ def checkout(name: str, mirrors: Path | None, workdir: Path) -> Path:
     target = workdir / folder
     if target.is_dir() and any(target.iterdir()):
         return target
-    git_dir = None
-    if mirrors is not None:
-        for candidate in (mirrors / folder / "repo" / ".git", mirrors / folder / "repo"):
-            if (candidate / "objects").is_dir():
-                git_dir = candidate
-                break
+    from benchmarks.creddata_build import mirror_git_dir
+
+    git_dir = mirror_git_dir(name, mirrors) if mirrors is not None else None
     if git_dir is None:
         git_dir = workdir / "git" / folder
         if not git_dir.is_dir():
@@ -161,14 +158,12 @@ def checkout(name: str, mirrors: Path | None, workdir: Path) -> Path:
 
 
 def run_kingfisher(root: Path) -> int | None:
-    from benchmarks.compare import KINGFISHER_OK
+    from benchmarks.compare import KINGFISHER_OK, kingfisher_command
 
     binary = find_binary("kingfisher")
     if binary is None:
         return None
-    command = [binary, "scan", str(root), "--git-history", "none", "--no-validate"]
-    command += ["--no-update-check", "--format", "json", "--quiet"]
-    done = subprocess.run(command, capture_output=True, check=False)
+    done = subprocess.run(kingfisher_command(binary, str(root)), capture_output=True, check=False)
     if done.returncode not in KINGFISHER_OK:
         return None
     return count_findings(done.stdout)
