@@ -73,9 +73,16 @@ def location(common_git_dir: Path) -> Path:
 
 
 def key(
-    rules_fingerprint: str, max_size: int, allow: Sequence[str], stopwords: Sequence[str]
+    rules_fingerprint: str,
+    max_size: int,
+    allow: Sequence[str],
+    stopwords: Sequence[str],
+    *,
+    foreign_markers: bool = True,
 ) -> str:
     parts = [str(SCHEMA), rules_fingerprint, str(max_size), *allow, "\0", *stopwords]
+    if not foreign_markers:  # suppression reasons are stored: other markers, other findings
+        parts.append("\0no-foreign-markers")
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
 
 
