@@ -265,20 +265,25 @@ class Candidate(NamedTuple):
     after: str
 
 
+# How far from a secret the line it is on is looked for: a minified file's megabyte-long line
+# with many candidates must not cost a search back to its start for each (linear, not quadratic).
+REACH = 4096
+CONTEXT_CHARS = 400  # each line of a candidate is cut to this
+
+
 def candidate(
     rule_id: str, tags: tuple[str, ...], data: bytes, start: int, end: int, path: str
 ) -> Candidate:
     """The candidate whose secret is data[start:end] in the file `path`, with its line and the
-    lines around it (each cut to 400 characters)."""
-    line_start = data.rfind(b"\n", 0, start) + 1
-    line_end = data.find(b"\n", start)
-    line_end = len(data) if line_end == -1 else line_end
-    prev_start = data.rfind(b"\n", 0, max(line_start - 1, 0)) + 1 if line_start else 0
-    next_end = data.find(b"\n", line_end + 1)
-    next_end = len(data) if next_end == -1 else next_end
+    lines around it (each cut to CONTEXT_CHARS characters; a line longer than REACH before or
+    after the secret is taken as starting or ending there)."""
+    line_start = _line_start(data, start)
+    line_end = _line_end(data, start)
+    first = line_start == 0 or data[line_start - 1] != 0x0A  # no line before (in reach)
+    last = line_end >= len(data) or data[line_end] != 0x0A
 
     def text(a: int, b: int) -> str:
-        return data[a : min(b, a + 400)].decode("utf-8", "replace")
+        return data[a : min(b, a + CONTEXT_CHARS)].decode("utf-8", "replace")
 
     return Candidate(
         rule_id=rule_id,
@@ -287,9 +292,22 @@ def candidate(
         line=text(line_start, line_end),
         column=len(data[line_start:start].decode("utf-8", "replace")),
         path=path,
-        before=text(prev_start, line_start - 1) if line_start else "",
-        after=text(line_end + 1, next_end) if line_end < len(data) else "",
+        before="" if first else text(_line_start(data, line_start - 1), line_start - 1),
+        after="" if last else text(line_end + 1, _line_end(data, line_end + 1)),
     )
+
+
+def _line_start(data: bytes, offset: int) -> int:
+    """Where the line holding `offset` starts, looking back at most REACH bytes."""
+    floor = max(0, offset - REACH)
+    return data.rfind(b"\n", floor, offset) + 1 or floor
+
+
+def _line_end(data: bytes, offset: int) -> int:
+    """Where the line holding `offset` ends (its newline), looking at most REACH bytes on."""
+    ceiling = min(len(data), offset + REACH)
+    found = data.find(b"\n", offset, ceiling)
+    return ceiling if found == -1 else found
 
 
 def _key_of(candidate: Candidate) -> str:

@@ -8,6 +8,7 @@ import string
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -137,8 +138,47 @@ def test_a_scan_without_generic_candidates_never_loads_the_model(tmp_path: Path)
         "m = engine.create(rules.load(), 'python')\n"
         "m.scan(b'def f(x):\\n    return x + 1\\n' * 50, 'a.py')\n"
         "assert not judge._loaded, 'loaded without a candidate'\n"
-        "m.scan(b'DB_PASSWORD=Zq8xL2mP9rT4vW\\n', 'deploy/.env')\n"
+        f"m.scan(b'DB_PASSWORD={_random(14, 3)}\\n', 'deploy/.env')\n"
         "assert judge._loaded, 'not loaded for a candidate'\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+@pytest.fixture(scope="module")
+def matcher() -> Any:
+    from pat_scan import engine, rules
+
+    return engine.create(rules.load(), "python")
+
+
+def _only(matcher: Any, line: str, path: str) -> Any:
+    [match] = [m for m in matcher.scan(line.encode(), path) if m.rule.id == "generic-password"]
+    return match
+
+
+def test_the_matcher_says_why_the_judge_made_a_match_low(matcher: Any) -> None:
+    value = _random(12, 2)
+    line = f'    password = "{value}"\n'
+    fixture = _only(matcher, line, "tests/test_login.py")
+    assert (fixture.confidence, fixture.suppressed) == ("low", None)
+    assert fixture.why_low is not None and fixture.why_low.startswith("a test fixture")
+    source = _only(matcher, line, "app/login.py")
+    assert (source.confidence, source.suppressed, source.why_low) == ("medium", None, None)
+
+
+def test_the_matcher_suppresses_what_the_judge_finds_no_credential(matcher: Any) -> None:
+    match = _only(matcher, 'password = "login_form_label"\n', "app/forms.py")
+    assert match.suppressed == "judged not a credential"
+
+
+def test_a_candidate_on_a_long_line_is_read_within_reach() -> None:
+    """A megabyte-long line with a candidate at its end: the candidate's line is looked for only
+    REACH bytes back (one search to the line's start per candidate made such files quadratic)."""
+    value = _random(14, 4)
+    data = ("x" * 1_000_000 + f' password="{value}"\nnext line\n').encode()
+    start = data.index(value.encode())
+    found = features.candidate("generic-password", ("generic",), data, start, start + 14, "a.js")
+    assert found.column <= features.REACH
+    assert len(found.line) <= features.CONTEXT_CHARS and found.before == ""
+    assert found.after == "next line"

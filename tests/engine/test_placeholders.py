@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import random
+import string
+
 import pytest
 
 from pat_scan.engine import placeholders
+
+
+def _random(length: int, seed: int) -> str:
+    """Random letters and digits: no literal credential-like value in the tests."""
+    rng = random.Random(seed)
+    return "".join(rng.choice(string.ascii_letters + string.digits) for _ in range(length))
+
 
 
 @pytest.mark.parametrize(
@@ -41,10 +51,10 @@ def test_placeholders(value: str) -> None:
         "valueFrom",
         "vault://secret/data/db#password",
         "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db",
-        "ENC(G6N718UuyPE5bHyWKyuLQSm02auQPUtm)",
+        f"ENC({_random(32, 1)})",
         "ENC[AES256_GCM,data:Tr7o=,iv:1=,tag:k=,type:str]",
         "{cipher}AQB9+6Nx",
-        "vault:v1:8SDd3WHDOjf7mq69CyCqYjBXAiQQAVZRkFM13ok481zoCmHnSeDX9vyf7w==",
+        f"vault:v1:{_random(66, 2)}==",
     ],
 )
 def test_references(value: str) -> None:
@@ -54,8 +64,8 @@ def test_references(value: str) -> None:
 @pytest.mark.parametrize(
     "value",
     [
-        "Xk9<b3>qLm2Pw7vZ",  # `<...>` inside a random value is chance, not a template
-        "Zq8xL2mP9" + "K" * 9 + "R4vT6wY8nB3cD5fG7hJ1kL",  # a run in a long random value
+        f"{_random(3, 3)}<b3>{_random(9, 4)}",  # `<...>` inside a random value is chance
+        _random(9, 5) + "K" * 9 + _random(22, 6),  # a run in a long random value
     ],
 )
 def test_chance_patterns_inside_values_are_not_placeholders(value: str) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.helpers import token
+from tests.helpers import commit_files, token
 
 
 @pytest.mark.parametrize(
@@ -69,6 +69,18 @@ def test_foreign_markers_can_be_turned_off_in_the_configuration(repo: Path, cli:
     result = cli("scan", cwd=repo)
     assert result.code == 2
     assert "foreign-markers" in result.err
+
+
+def test_history_honours_foreign_markers_unless_told_not_to(repo: Path, cli: Any) -> None:
+    """The history's incremental store keys on the switch: its suppression reasons are stored."""
+    commit_files(repo, {"a.py": f"t = '{token()}'  # nosec\n"})
+    for incremental in ((), ("--incremental",)):
+        marked = cli("history", "--format", "json", "--show-suppressed", *incremental, cwd=repo)
+        assert marked.code == 0
+        assert [s["reason"] for s in marked.json()["suppressed"]] == ["bandit marker"]
+        audit = cli("history", "--format", "json", "--no-foreign-markers", *incremental, cwd=repo)
+        assert audit.code == 1
+        assert [f["rule_id"] for f in audit.json()["findings"]] == ["github-pat-classic"]
 
 
 def test_allow_regex_and_stopwords(repo: Path, cli: Any) -> None:
