@@ -16,7 +16,6 @@ def _random(length: int, seed: int) -> str:
     return "".join(rng.choice(string.ascii_letters + string.digits) for _ in range(length))
 
 
-
 @pytest.mark.parametrize(
     "value",
     [
