@@ -48,10 +48,14 @@ PARAMS = {"n_estimators": 400, "max_depth": 4, "learning_rate": 0.08, "subsample
 UNLABELLED_WEIGHT = 0.5
 VOCABULARY_SIZE = 4000
 TARGET_PRECISION = 0.90
-# The shipped reporting threshold, set above the out-of-fold choice (0.45 when this was written)
-# so that the peer vectors' false-positive rate does not regress (tests/test_conformance.py):
-# 0.65 keeps it at 2.8%; 0.45 gave 3.7%. None: use the out-of-fold choice.
-REPORT_THRESHOLD: float | None = 0.65
+# The shipped reporting threshold: the out-of-fold choice (0.48 when this was written), raised
+# to 0.50 so that the peer vectors' false-positive rates stay within their floors
+# (tests/test_conformance.py: 3.0% at any confidence, 2.8% blocking; 3.1% at 0.48).
+# None: use the out-of-fold choice.
+REPORT_THRESHOLD: float | None = 0.50
+# A generic candidate in a source file blocks at this score or the reporting threshold, whichever
+# is higher (the same, when this was written: every candidate reported in a source file blocks).
+BLOCK_THRESHOLD = 0.50
 # A credential without a checksum never blocks in a test, docs, example or vendored file (a
 # threshold above any score): CredData labels every credential in a test folder T, so the
 # score says "looks like a credential", not "is not a fixture", and on real repositories those
@@ -94,6 +98,7 @@ def collect(
     """(the judge's candidates, findings a checksum backs: always reported)."""
     from pat_scan import engine, findings, rules
     from pat_scan.engine import features
+    from pat_scan.validators import CHECKS
 
     loaded = rules.load()
     matcher = engine.create(loaded)
@@ -112,13 +117,12 @@ def collect(
         data = path.read_bytes()
         if b"\0" in data[:8192]:
             continue
+        lines = findings.Lines(data)
         for match in matcher.scan(data, repo_path):
             if match.suppressed is not None:
                 continue
-            from pat_scan.validators import CHECKS
-
             check = CHECKS.get(match.rule.validator) if match.rule.validator else None
-            line = findings.locate(data, match.start)[0]
+            line = lines.locate(match.start)[0]
             if check is not None and check.checksummed and match.confidence == "high":
                 fixed.append(creddata.Found(key, line, line, True))
                 continue  # a checksum decides these, not the judge
@@ -160,7 +164,12 @@ def fit(x: Any, y: Any, w: Any) -> Any:
     return model
 
 
-def out_of_fold(rows: Sequence[Row], names: Sequence[str], folds: int = 5) -> list[float]:
+def out_of_fold(
+    rows: Sequence[Row], names: Sequence[str], repeat: int = 0, folds: int = 5
+) -> list[float]:
+    """Each row's score from a model fitted without its repository. Repeat 0 splits the
+    repositories as GroupKFold does by size; each later repeat shuffles them (seeded), so the
+    spread over repeats shows how much the figures owe to one split."""
     import numpy as np
     from sklearn.model_selection import GroupKFold
 
@@ -169,10 +178,18 @@ def out_of_fold(rows: Sequence[Row], names: Sequence[str], folds: int = 5) -> li
     groups = np.array([r.key.split("/", 1)[0] for r in rows])
     w = weights(rows)
     scores = np.zeros(len(rows))
-    for number, (train, test) in enumerate(GroupKFold(n_splits=folds).split(x, y, groups), 1):
+    splitter = (
+        GroupKFold(n_splits=folds)
+        if repeat == 0
+        else GroupKFold(n_splits=folds, shuffle=True, random_state=SEED + repeat)
+    )
+    for number, (train, test) in enumerate(splitter.split(x, y, groups), 1):
         model = fit(x[train], y[train], w[train])
         scores[test] = model.predict_proba(x[test])[:, 1]
-        print(f"  fold {number}: {len(train)} rows fitted, {len(test)} scored", file=sys.stderr)
+        print(
+            f"  repeat {repeat} fold {number}: {len(train)} rows fitted, {len(test)} scored",
+            file=sys.stderr,
+        )
     return [float(s) for s in scores]
 
 
@@ -208,18 +225,28 @@ def line_score(
 def choose_report(
     all_units: Sequence[Any],
     rows: Sequence[Row],
-    scores: Sequence[float],
+    repeats: Sequence[Sequence[float]],
     fixed: Sequence[creddata.Found],
 ) -> float:
-    """The threshold with the best F1 among those at the target precision (else the best F1)."""
+    """The threshold with the best mean F1 over the repeats among those whose mean precision
+    reaches the target (else the best mean F1)."""
     best: tuple[bool, float, float] = (False, -1.0, 0.5)
     for step in range(5, 96):
         threshold = step / 100
-        s = line_score(all_units, rows, scores, threshold, fixed=fixed)
-        candidate = (s.precision >= TARGET_PRECISION, s.f1, threshold)
+        found = [line_score(all_units, rows, s, threshold, fixed=fixed) for s in repeats]
+        precision = sum(s.precision for s in found) / len(found)
+        f1 = sum(s.f1 for s in found) / len(found)
+        candidate = (precision >= TARGET_PRECISION, f1, threshold)
         if candidate[:2] > best[:2]:
             best = candidate
     return best[2]
+
+
+def _figures(name: str, found: Sequence[creddata.Score]) -> str:
+    """Precision, recall and F1: their mean over the repeats, and each repeat's F1."""
+    mean = [sum(getattr(s, k) for s in found) / len(found) for k in ("precision", "recall", "f1")]
+    each = ", ".join(f"{s.f1:.3f}" for s in found)
+    return f"  {name}: P {mean[0]:.3f} R {mean[1]:.3f} F1 {mean[2]:.3f} (F1 per repeat: {each})"
 
 
 def export(
@@ -255,6 +282,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--mirrors", type=Path)
     parser.add_argument("--workdir", type=Path, default=DEFAULT_WORKDIR)
     parser.add_argument("--evaluate-only", action="store_true")
+    parser.add_argument("--repeats", type=int, default=3, help="cross-validation splits to run")
     parser.add_argument("--output", type=Path, default=MODEL)
     parser.add_argument(
         "--report-threshold",
@@ -278,32 +306,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     truths = Counter(row.truth or "unlabelled" for row in rows)
     print(f"seed {SEED}; parameters {PARAMS}; unlabelled weight {UNLABELLED_WEIGHT}")
     print(
-        f"{len(rows)} candidates ({sum(r.judged for r in rows)} from generic rules) in "
+        f"{len(rows)} candidates ({sum(r.judged for r in rows)} judged) in "
         f"{len({r.key.split('/', 1)[0] for r in rows})} repositories: {dict(truths)}; "
         f"{len(names)} features; vocabulary {len(vocab)} words"
     )
-    scores = out_of_fold(rows, names)
+    repeats = [out_of_fold(rows, names, repeat) for repeat in range(args.repeats)]
     all_units = creddata.units(built.labels)
-    chosen_report = choose_report(all_units, rows, scores, fixed)
+    chosen_report = choose_report(all_units, rows, repeats, fixed)
     report = args.report_threshold if args.report_threshold is not None else chosen_report
+    block_at = max(report, BLOCK_THRESHOLD)
+    block = {"source": block_at, "vendored": NEVER, "test": NEVER, "docs": NEVER, "example": NEVER}
     print(
-        f"\nout-of-fold (grouped 5-fold by repository): best threshold at precision >= "
-        f"{TARGET_PRECISION} is {chosen_report:.2f}; figures at the shipped {report:.2f}:"
+        f"\nout-of-fold (grouped 5-fold by repository, {args.repeats} splits): the best "
+        f"threshold at mean precision >= {TARGET_PRECISION} is {chosen_report:.2f}"
     )
-    everything = line_score(all_units, rows, scores, 0.0, fixed=fixed)
-    print(f"  candidates alone (no judge): P {everything.precision:.3f} R {everything.recall:.3f}")
-    chosen = line_score(all_units, rows, scores, report, fixed=fixed)
-    print(
-        f"  any confidence: P {chosen.precision:.3f} R {chosen.recall:.3f} F1 {chosen.f1:.3f} "
-        f"(TP {chosen.tp}, FP {chosen.fp}, FN {chosen.fn}, X {chosen.x_reported}, "
-        f"unlabelled {chosen.unlabelled})"
-    )
-    block = {"source": report, "vendored": NEVER, "test": NEVER, "docs": NEVER, "example": NEVER}
-    blocking = line_score(all_units, rows, scores, report, block, fixed)
-    print(
-        f"  blocking (thresholds {block}): P {blocking.precision:.3f} R {blocking.recall:.3f} "
-        f"F1 {blocking.f1:.3f}"
-    )
+    alone = line_score(all_units, rows, repeats[0], 0.0, fixed=fixed)
+    print(f"  candidates alone (no judge): P {alone.precision:.3f} R {alone.recall:.3f}")
+    if report != chosen_report:
+        at_choice = [line_score(all_units, rows, s, chosen_report, fixed=fixed) for s in repeats]
+        print(_figures("any confidence at that choice (made on these scores)", at_choice))
+    anyway = [line_score(all_units, rows, s, report, fixed=fixed) for s in repeats]
+    print(_figures(f"any confidence at the shipped {report:.2f}", anyway))
+    blocking = [line_score(all_units, rows, s, report, block, fixed) for s in repeats]
+    print(_figures(f"blocking (in source files at {block_at:.2f}, never elsewhere)", blocking))
     if args.evaluate_only:
         return 0
     import numpy as np

@@ -6,6 +6,7 @@ import functools
 import itertools
 import math
 import re
+from collections.abc import Iterable
 from typing import NamedTuple
 
 from pat_scan.engine.entropy import shannon
@@ -213,9 +214,13 @@ _PLACEHOLDER_HINT = re.compile(
     r"passwd|foo|bar|baz|qux|abc|admin|root|user|guest|default|todo|insert|replace|here",
     re.I,
 )
+# Looser than placeholders' references (those are suppressed before the judge sees them), but
+# only forms that name something: `${e]x` and `{{h}` inside a random value are chance.
 _REFERENCE_HINT = re.compile(
-    r"\$\{|\$\(|\$[A-Za-z_]|%[A-Za-z_]+%|%\{|#\{|\{\{|\[\[|@@|\{\.|<[A-Za-z_]|!Ref|valueFrom|"
-    r"vault:|ssm:|secretsmanager|ENC\(|ENC\[|\{cipher\}|getenv|environ|process\.env"
+    r"\$\{\{?\s*[A-Za-z_][\w.\[\]'\"-]*\s*[}:=?|-]|\$\([A-Za-z_]|^\\?\$[A-Za-z_]\w*|%[A-Za-z_]+%"
+    r"|%\{\w|#\{\w|\{\{[^{}\n]{1,100}\}\}"
+    r"|\[\[|@@\w|\{\.\w|^<[A-Za-z_]|!Ref|valueFrom|vault:|ssm:|secretsmanager|ENC\(|ENC\[|\{cipher\}"
+    r"|getenv|environ|process\.env"
 )
 _COMMENT_START = re.compile(r"^\s*(?:#|//|/\*|\*|<!--|--|;|rem\s|')", re.I)
 _TEST_WORDS = re.compile(r"assert|expect|should|mock|stub|fake|fixture|test|spec|verify", re.I)
@@ -254,33 +259,38 @@ _SHAPES = (
 )
 
 
-class Candidate(NamedTuple):
-    rule_id: str
-    tags: tuple[str, ...]
-    secret: str
-    line: str  # the whole line the secret starts on
-    column: int  # where the secret starts in `line` (characters)
-    path: str
-    before: str  # the line before, and after (context)
-    after: str
-
-
 # How far from a secret the line it is on is looked for: a minified file's megabyte-long line
 # with many candidates must not cost a search back to its start for each (linear, not quadratic).
 REACH = 4096
 CONTEXT_CHARS = 400  # each line of a candidate is cut to this
+_BEFORE = 300  # of a long line, bytes kept before the secret (the key and its separator)
+
+
+class Candidate(NamedTuple):
+    rule_id: str
+    tags: tuple[str, ...]
+    secret: str
+    line: str  # the secret's line, or of a long one the part around the secret
+    column: int  # where the secret starts in `line` (characters)
+    path: str
+    before: str  # the line before, and after (context)
+    after: str
+    clipped: bool = False  # `line` does not start where the line does
 
 
 def candidate(
     rule_id: str, tags: tuple[str, ...], data: bytes, start: int, end: int, path: str
 ) -> Candidate:
-    """The candidate whose secret is data[start:end] in the file `path`, with its line and the
-    lines around it (each cut to CONTEXT_CHARS characters; a line longer than REACH before or
-    after the secret is taken as starting or ending there)."""
+    """The candidate whose secret is data[start:end] in the file `path`, with its line (of a
+    line longer than CONTEXT_CHARS, the part from _BEFORE bytes before the secret) and the lines
+    around it (each cut to CONTEXT_CHARS characters; a line longer than REACH before or after
+    the secret is taken as starting or ending there)."""
     line_start = _line_start(data, start)
     line_end = _line_end(data, start)
     first = line_start == 0 or data[line_start - 1] != 0x0A  # no line before (in reach)
     last = line_end >= len(data) or data[line_end] != 0x0A
+    long_line = line_end - line_start > CONTEXT_CHARS
+    shown = max(line_start, start - _BEFORE) if long_line else line_start
 
     def text(a: int, b: int) -> str:
         return data[a : min(b, a + CONTEXT_CHARS)].decode("utf-8", "replace")
@@ -289,11 +299,12 @@ def candidate(
         rule_id=rule_id,
         tags=tags,
         secret=data[start:end].decode("utf-8", "replace"),
-        line=text(line_start, line_end),
-        column=len(data[line_start:start].decode("utf-8", "replace")),
+        line=text(shown, line_end),
+        column=len(data[shown:start].decode("utf-8", "replace")),
         path=path,
         before="" if first else text(_line_start(data, line_start - 1), line_start - 1),
         after="" if last else text(line_end + 1, _line_end(data, line_end + 1)),
+        clipped=shown > line_start,
     )
 
 
@@ -310,13 +321,29 @@ def _line_end(data: bytes, offset: int) -> int:
     return ceiling if found == -1 else found
 
 
+# A literal wrapped in a call after the assignment: `= Some("`, `= []byte("`, `: String(b'`.
+_WRAPPED = re.compile(r"(?:[:=]|=>)\s*((?:\[\])?[A-Za-z_][\w.]{0,40}\(\s*[bBuUrR]?[\"'`])$")
+_KEY_BEFORE = re.compile(
+    r"([A-Za-z0-9_.\-\[\]\"'$@]{1,80})[\"'`\]]?\s*(?:===?|!==?|[:=]|=>|:=|,|\(|\s)\s*"
+    r"[\"'`(\[]{0,2}\s*$"
+)
+
+
+def _head(candidate: Candidate) -> tuple[str, bool]:
+    """(the line before the value, unescaped and without a call around the value; whether
+    there was one)."""
+    head = candidate.line[: candidate.column].replace('\\"', '"').replace("\\'", "'")
+    wrapped = _WRAPPED.search(head)
+    if wrapped is None:
+        return head, False
+    return head[: wrapped.start(1)] + head[-1], True
+
+
 def _key_of(candidate: Candidate) -> str:
-    """The name the value is assigned to: the word-ish run before the separator."""
-    head = candidate.line[: candidate.column]
-    match = re.search(
-        r"([A-Za-z0-9_.\-\[\]\"'$@]{1,80})[\"'`\]]?\s*(?:[:=]|=>|:=|,|\(|\s)\s*[\"'`(\[]{0,2}\s*$",
-        head,
-    )
+    """The name the value is assigned to (or compared with): the word-ish run before the
+    separator."""
+    head = _head(candidate)[0]
+    match = _KEY_BEFORE.search(head)
     return match.group(1).strip("\"'[]$@") if match else head[-40:]
 
 
@@ -343,6 +370,19 @@ def _word_coverage(value: str, vocabulary: frozenset[str]) -> tuple[float, int]:
                 else:
                     i += 1
     return min(covered / letters, 1.0), found
+
+
+def _counting_run(characters: Iterable[str]) -> int:
+    """The longest run of characters that each follow the one before (`abcd`, `1234`, also
+    among the letters of `a1b2c3d4`): long runs are typed, not generated."""
+    longest = run = 0
+    previous = -2
+    for character in characters:
+        code = ord(character)
+        run = run + 1 if code == previous + 1 else 1
+        longest = max(longest, run)
+        previous = code
+    return longest
 
 
 def _extension(path: str) -> str:
@@ -384,6 +424,7 @@ def features(candidate: Candidate, vocabulary: frozenset[str]) -> dict[str, floa
     for name, pattern in _SHAPES:
         f[name] = float(bool(pattern.search(value)))
     f["has_reference"] = float(bool(_REFERENCE_HINT.search(value)))
+    f["has_dollar"] = float("$" in value)
     f["placeholder_hint"] = float(bool(_PLACEHOLDER_HINT.search(value)))
     f["ends_with_digits"] = float(bool(re.search(r"[A-Za-z]\d{1,4}$", value)))
     f["starts_upper_word"] = float(bool(re.match(r"^[A-Z][a-z]+", value)))
@@ -396,6 +437,9 @@ def features(candidate: Candidate, vocabulary: frozenset[str]) -> dict[str, floa
     f["repeated_run"] = float(
         max((len(m.group(0)) for m in re.finditer(r"(.)\1*", value)), default=0)
     )
+    lowered = value.lower()
+    f["letter_sequence"] = float(_counting_run(c for c in lowered if c.isalpha()))
+    f["digit_sequence"] = float(_counting_run(c for c in lowered if c.isdigit()))
     # The key.
     key = _key_of(candidate)
     f["key_len"] = float(len(key))
@@ -416,7 +460,8 @@ def features(candidate: Candidate, vocabulary: frozenset[str]) -> dict[str, floa
     f["key_in_value"] = float(bool(key) and len(key) >= 3 and key.lower() in value.lower())
     # The line.
     line = candidate.line
-    head = line[: candidate.column]
+    raw_head = line[: candidate.column]
+    head, wrapped = _head(candidate)
     tail = line[candidate.column + length :]
     stripped = head.rstrip()
     f["quoted"] = float(bool(stripped) and stripped[-1] in "\"'`")
@@ -431,7 +476,10 @@ def features(candidate: Candidate, vocabulary: frozenset[str]) -> dict[str, floa
     f["comparison"] = float(
         bool(re.search(r"==|!=|\bequals\b|\bis\b|assert|expect|toBe|should", line))
     )
-    f["comment"] = float(bool(_COMMENT_START.match(line)))
+    f["comment"] = float(not candidate.clipped and bool(_COMMENT_START.match(line)))
+    f["clipped"] = float(candidate.clipped)
+    f["wrapped"] = float(wrapped)
+    f["escaped_quote"] = float("\\" in raw_head[-4:])
     f["cli_flag"] = float(bool(re.search(r"(?:^|\s)--?[A-Za-z][\w-]*[ =]?[\"']?$", head)))
     f["url_userinfo"] = float(bool(re.search(r"://[^/\s:@]*:?$", head)) or "@" in tail[:2])
     f["sql"] = float(

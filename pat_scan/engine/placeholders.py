@@ -28,12 +28,18 @@ _PLACEHOLDER_WORDS = (
     "not_real",
     "not-real",
     "fake",
+    "notapassword",  # values that say what they are not
+    "not_a_password",
+    "notasecret",
+    "not_a_secret",
 )
-# Template and environment references: the value is looked up elsewhere. `$(` and `%(` count
-# only before a name: random keys (Django's among them) hold those pairs by chance; `<...>` only
-# as the whole value or its word-like start or end (`<your-token>`), never inside a random one.
+# Template and environment references: the value is looked up elsewhere. `${`, `$(` and `%(`
+# count only before a name, and `{{` only closed: random keys (Django's among them) hold those
+# pairs by chance; `<...>` only as the whole value or its word-like start or end (`<your-token>`),
+# never inside a random one.
 _REFERENCE = re.compile(
-    r"\$\{|\$\([A-Za-z_]|\{\{|\}\}|%\([A-Za-z_]\w*\)|^<[^<>\s]{1,60}>|<[A-Za-z_][\w.-]{0,40}>$"
+    r"\$\{\{?\s*[A-Za-z_][\w.\[\]'\"-]*\s*[}:=?|-]|\$\([A-Za-z_]|\{\{[^{}\n]{1,100}\}\}"
+    r"|%\([A-Za-z_]\w*\)|^<[^<>\s]{1,60}>|<[A-Za-z_][\w.-]{0,40}>$"
     r"|^<[A-Za-z_][\w.-]{0,40}>|\bos\.environ|\bprocess\.env|\benv\(|\bgetenv"
     r"|^\\?\$[A-Za-z_]\w*$|^%[A-Za-z_][\w.-]*%$|%\{[\w.-]+\}|#\{[^}]{1,60}\}"
     r"|\[\[\s*\.?[\w.-]+\s*\]\]|@@[\w.-]+@@|^\{\.[\w.\[\]-]+\}$"
