@@ -120,6 +120,12 @@ def betterleaks_command(binary: str, *mode: str) -> list[str]:
     ]
 
 
+def kingfisher_command(binary: str, target: str) -> list[str]:
+    """`kingfisher scan TARGET` on the files only, nothing sent anywhere, JSON on stdout."""
+    return [binary, "scan", target, "--git-history", "none", "--no-validate", "--no-update-check",
+            "--format", "json", "--quiet"]  # fmt: skip
+
+
 def build_tools(target: Path, args: argparse.Namespace) -> list[Tool]:
     tools: list[Tool] = []
     wanted = set(args.tools)
@@ -136,8 +142,7 @@ def build_tools(target: Path, args: argparse.Namespace) -> list[Tool]:
     if "kingfisher" in wanted:
         binary = args.kingfisher or find_binary("kingfisher")
         if binary:
-            command = [binary, "scan", str(target), "--git-history", "none"]
-            command += ["--no-validate", "--no-update-check", "--format", "json", "--quiet"]
+            command = kingfisher_command(binary, str(target))
             tools.append(Tool("kingfisher scan", command, ok_codes=KINGFISHER_OK))
         else:
             print("kingfisher not found (pip install kingfisher-bin); skipped", file=sys.stderr)

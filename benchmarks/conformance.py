@@ -3,10 +3,12 @@
     python benchmarks/conformance.py [--vectors PATH] [--misses 20] [--json]
 
 Scored as the vectors' README says: each record's text is scanned on its own as one file (named
-after the basename of its `path`, else `sample.txt`); a `secret` record counts as found when any
-finding is reported at any confidence (low included), a `not-secret` record as a false positive
-when any finding is reported. Placeholder-like secrets are reported separately. Results per source
-and per provider. No time is measured here.
+after the basename of its `path`, else the neutral `rules.EXAMPLE_PATH`, a name pat-scan reads as
+a source file: `sample.txt` would be an example file, where nothing without a checksum blocks); a
+`secret` record counts as found when any finding is reported at any confidence (low included), a
+`not-secret` record as a false positive when any finding is reported. The same is scored at the
+blocking level (only findings that fail a default run), which is what a user feels. Placeholder-
+like secrets are reported separately. Results per source and per provider. No time is measured.
 """
 
 from __future__ import annotations
@@ -27,10 +29,14 @@ DEFAULT_VECTORS = (
 class Outcome(NamedTuple):
     record: dict[str, Any]
     rules: frozenset[str]  # ids of the rules that reported the record (any confidence)
+    blocking: frozenset[str] = frozenset()  # ids of those whose finding blocks by default
 
     @property
     def reported(self) -> bool:
         return bool(self.rules)
+
+    def at_blocking_level(self) -> Outcome:
+        return self._replace(rules=self.blocking)
 
 
 class Score(NamedTuple):
@@ -57,17 +63,26 @@ def evaluate(records: Iterable[dict[str, Any]]) -> list[Outcome]:
     from pat_scan import engine, scan
     from pat_scan.config import Config
     from pat_scan.options import RuleOptions
+    from pat_scan.results import Policy
+    from pat_scan.rules import EXAMPLE_PATH
     from pat_scan.session import load_rules
     from pat_scan.sources import Blob
 
     config = Config(root=Path.cwd())
     matcher = engine.create(load_rules(config, RuleOptions()))
+    policy = Policy()
     outcomes = []
     for record in records:
-        name = Path(record["path"]).name if record.get("path") else "sample.txt"
+        name = Path(record["path"]).name if record.get("path") else EXAMPLE_PATH
         blob = Blob(name, record["text"].encode("utf-8", "surrogatepass"))
         result = scan.scan_entries([(blob, None)], matcher, config)
-        outcomes.append(Outcome(record, frozenset(f.rule.id for f in result.findings)))
+        outcomes.append(
+            Outcome(
+                record,
+                frozenset(f.rule.id for f in result.findings),
+                frozenset(f.rule.id for f in result.findings if policy.blocks(f)),
+            )
+        )
     return outcomes
 
 
@@ -113,7 +128,12 @@ def summary(outcomes: Sequence[Outcome]) -> dict[str, Any]:
             "negatives": counted.negatives,
         }
     placeholder = score(groups["placeholder-like"])
+    blocking = score(o.at_blocking_level() for o in groups["secrets"] + groups["negatives"])
     return {
+        "blocking_recall": round(blocking.recall, 4),
+        "blocking_found": blocking.found,
+        "blocking_fp_rate": round(blocking.fp_rate, 4),
+        "blocking_false_positives": blocking.false_positives,
         "recall": round(real.recall, 4),
         "found": real.found,
         "secrets": real.secrets,
@@ -143,6 +163,12 @@ def print_report(outcomes: Sequence[Outcome], misses: int) -> None:
     print(
         f"not-secret records: false positives {result['fp_rate']:.1%} "
         f"({result['false_positives']}/{result['negatives']})"
+    )
+    print(
+        f"blocking level (default --min-confidence medium): recall {result['blocking_recall']:.1%} "
+        f"({result['blocking_found']}/{result['secrets']}), false positives "
+        f"{result['blocking_fp_rate']:.1%} "
+        f"({result['blocking_false_positives']}/{result['negatives']})"
     )
     print(
         f"placeholder-like secrets reported: {result['placeholder_like_reported']}"

@@ -150,6 +150,11 @@ def output_options() -> argparse.ArgumentParser:
     group.add_argument(
         "--show-suppressed", action="store_true", help="also list what was suppressed, and why"
     )
+    group.add_argument(
+        "--no-foreign-markers",
+        action="store_true",
+        help="ignore other tools' inline markers (# nosec, # noqa: S105, trufflehog:ignore, ...)",
+    )
     group.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     group.add_argument(
         "--baseline",

@@ -49,6 +49,7 @@ class Config(NamedTuple):
     provider_urls: Mapping[str, str] = {}
     ca_bundle: str | None = None
     verify_cache_ttl: int | None = None
+    foreign_markers: bool = True  # other tools' inline markers suppress (bandit, gosec, ruff, ...)
 
     def excluder(self) -> Callable[[str], bool]:
         """The one exclusion test, on file paths (absolute, or relative to the current
@@ -224,6 +225,9 @@ def _parse(path: Path, root: Path, raw: dict[str, Any], checked: bool = False) -
     allow = strings("allow")
     if not checked:
         _check_regexes(where, allow)
+    foreign = raw.get("foreign-markers", True)
+    if not isinstance(foreign, bool):
+        raise ConfigError(where, "foreign-markers", "must be true or false")
     baseline = raw.get("baseline")
     if baseline is not None and not isinstance(baseline, str):
         raise ConfigError(where, "baseline", "must be a path")
@@ -250,6 +254,7 @@ def _parse(path: Path, root: Path, raw: dict[str, Any], checked: bool = False) -
         entropy=_entropy(where, raw.get("entropy", {})),
         baseline=baseline,
         **_verification(where, root, raw),
+        foreign_markers=foreign,
     )
 
 

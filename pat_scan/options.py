@@ -24,6 +24,7 @@ class ReportOptions(NamedTuple):
     fail_on: str | None = None  # None: the configuration's, else low
     redact: bool = True
     show_suppressed: bool = False
+    foreign_markers: bool = True  # False: --no-foreign-markers (other tools' markers ignored)
     color: str = "auto"  # auto | always | never
     baseline: str | None = None  # None: the configuration's, else the default file if present
     fail_on_stale_baseline: bool = False

@@ -196,7 +196,7 @@ def _added(found: list[Finding], change: FileChange, blob: Blob, matcher: Matche
 def _suppress(result: Result, config: Config) -> Result:
     if not result.findings:  # nothing to judge: no allowlist to compile
         return result
-    allowlist = suppress.Allowlist(config.allow, config.stopwords)
+    allowlist = suppress.Allowlist(config.allow, config.stopwords, config.foreign_markers)
     result.findings, result.suppressed = suppress.apply(result.findings, allowlist)
     return result
 

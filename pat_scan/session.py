@@ -31,6 +31,8 @@ class Session:
         self.root = root
         self.selection = selection
         self.config = config_files.discover(selection.config, root)
+        if not report.foreign_markers:
+            self.config = self.config._replace(foreign_markers=False)
         self.baseline_path = _baseline_path(report.baseline, self.config, root)
         self.policy = Policy(
             min_confidence=report.min_confidence or self.config.min_confidence or "medium",

@@ -23,6 +23,10 @@ pytestmark = pytest.mark.skipif(
 
 RECALL_FLOOR = 0.845  # reached 0.8505 (1638/1926) when this was written
 FP_RATE_CEILING = 0.031  # reached 0.030 (17/571)
+# At the blocking level (findings that fail a default run; records without a path scanned as
+# the neutral file 'snippet'): reached 0.817 (1573/1926) and 0.028 (16/571) with the judge.
+BLOCKING_RECALL_FLOOR = 0.80
+BLOCKING_FP_RATE_CEILING = 0.03
 SOURCE_RECALL_FLOORS = {
     "gitleaks": 0.98,
     "noseyparker": 0.82,
@@ -78,6 +82,13 @@ def test_false_positive_rate_does_not_regress(summary: dict[str, Any]) -> None:
         f"false positives rose to {summary['fp_rate']:.1%} "
         f"({summary['false_positives']}/{summary['negatives']}); ceiling {FP_RATE_CEILING:.1%}"
     )
+
+
+def test_blocking_level_does_not_regress(summary: dict[str, Any]) -> None:
+    assert summary["blocking_recall"] >= BLOCKING_RECALL_FLOOR, summary["blocking_found"]
+    assert summary["blocking_fp_rate"] <= BLOCKING_FP_RATE_CEILING, summary[
+        "blocking_false_positives"
+    ]
 
 
 @pytest.mark.parametrize("source", sorted(SOURCE_RECALL_FLOORS))

@@ -37,6 +37,7 @@ def test_wheel_ships_every_pack_and_a_plain_install_uses_them(tmp_path: Path) ->
     assert {f"pat_scan/packs/{name}" for name in packs} <= names
     assert "pat_scan/reporters/report-schema.json" in names
     assert {"pat_scan/fleet/fleet-schema.json", "pat_scan/fleet/child.py"} <= names
+    assert "pat_scan/engine/judge_model.json" in names  # the credential judge ships too
 
     env_dir = tmp_path / "venv"
     venv.create(env_dir, system_site_packages=True, with_pip=True)

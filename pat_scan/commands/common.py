@@ -33,6 +33,7 @@ def report_options(args: argparse.Namespace) -> ReportOptions:
         fail_on=getattr(args, "fail_on", None),
         redact=getattr(args, "redact", "partial") != "none",
         show_suppressed=getattr(args, "show_suppressed", False),
+        foreign_markers=not getattr(args, "no_foreign_markers", False),
         color=getattr(args, "color", "auto"),
         baseline=getattr(args, "baseline", None),
         fail_on_stale_baseline=getattr(args, "fail_on_stale_baseline", False),

@@ -61,23 +61,40 @@ def scan_bytes(
             return found
     lines = Lines(data)
     matches = matcher.scan(data, path, unchecked=unchecked)
-    decoded, covered = _scan_decoded(matcher, data, path, lines, unchecked)
+    decoded, covered, benign = _scan_decoded(matcher, data, path, lines, unchecked)
     # What the decoded text names (a provider's token, checked) says more than a rule that
     # flags the encoded blob as a whole (a Kubernetes Secret's data value): one secret, once.
+    # An encoded part that decodes to no secret (a certificate, a base64 placeholder) makes a
+    # match on it suppressed, saying why.
     inside = _Covered(covered)
+    harmless = _Covered(benign)
     plain = [
-        findings.from_match(m, data, path, lines=lines) for m in matches if not inside.contains(m)
+        findings.from_match(_unless_benign(m, harmless), data, path, lines=lines)
+        for m in matches
+        if inside.label(m) is None
     ]
     return plain + decoded
 
 
+def _unless_benign(match: Match, benign: _Covered) -> Match:
+    if match.suppressed is None:
+        why = benign.label(match)
+        if why is not None:
+            return match._replace(suppressed=why)
+    return match
+
+
+Span = tuple[int, int, str]  # start, end and a label
+
+
 def _scan_decoded(
     matcher: Matcher, data: bytes, path: str, lines: Lines, unchecked: Counter[str] | None
-) -> tuple[list[Finding], list[tuple[int, int]]]:
-    """(findings in the decoded parts, placed on the encoded text; the parts that held some)."""
+) -> tuple[list[Finding], list[Span], list[Span]]:
+    """(findings in the decoded parts, placed on the encoded text; the parts that held some;
+    the other parts that decode to no secret, with the reason)."""
     segments = list(decode.segments(data))
     if not segments:
-        return [], []
+        return [], [], []
     starts: list[int] = []  # where each part begins in the joined text
     position = 0
     for segment in segments:
@@ -94,25 +111,33 @@ def _scan_decoded(
         span = (segment.start, segment.end)
         found.append(findings.from_match(match, data, path, span, segment.encoding, lines))
         covered.add(index)
-    return found, [(segments[i].start, segments[i].end) for i in covered]
+    benign: list[Span] = []
+    for index, segment in enumerate(segments):
+        why = None if index in covered else decode.benign(segment.decoded)
+        if why is not None:
+            benign.append((segment.start, segment.end, why))
+    return found, [(segments[i].start, segments[i].end, "") for i in covered], benign
 
 
 class _Covered:
-    """Spans of the file (encoded parts that held findings), asked whether one contains a
-    match: of those that start at or before it, the one that reaches furthest."""
+    """Labelled spans of the file (encoded parts), asked which one contains a match: of those
+    that start at or before it, the one that reaches furthest."""
 
-    def __init__(self, spans: Sequence[tuple[int, int]]) -> None:
+    def __init__(self, spans: Sequence[Span]) -> None:
         ordered = sorted(spans)
-        self._starts = [start for start, _ in ordered]
-        self._reach: list[int] = []
-        furthest = -1
-        for _, end in ordered:
-            furthest = max(furthest, end)
+        self._starts = [start for start, _, _ in ordered]
+        self._reach: list[tuple[int, str]] = []
+        furthest: tuple[int, str] = (-1, "")
+        for _, end, label in ordered:
+            furthest = max(furthest, (end, label))
             self._reach.append(furthest)
 
-    def contains(self, match: Match) -> bool:
+    def label(self, match: Match) -> str | None:
+        """The label of a span that contains `match`, or None."""
         last = bisect_right(self._starts, match.start) - 1
-        return last >= 0 and self._reach[last] >= match.end
+        if last < 0 or self._reach[last][0] < match.end:
+            return None
+        return self._reach[last][1]
 
 
 def _scan_notebook(

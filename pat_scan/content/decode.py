@@ -103,3 +103,34 @@ def _percent_lines(data: bytes) -> Iterator[Segment]:
 
 def _is_text(decoded: bytes, minimum: int = MIN_BASE64 * 3 // 4) -> bool:
     return len(decoded) >= minimum and not decoded.translate(None, _TEXT)
+
+
+_PUBLIC_MATERIAL = (
+    b"-----BEGIN CERTIFICATE",
+    b"-----BEGIN PUBLIC KEY",
+    b"-----BEGIN RSA PUBLIC KEY",
+    b"-----BEGIN X509 CRL",
+    b"-----BEGIN CERTIFICATE REQUEST",
+    b"ssh-rsa ",
+    b"ssh-ed25519 ",
+    b"ecdsa-sha2-",
+)
+
+
+def benign(decoded: bytes) -> str | None:
+    """Why decoded text holds no secret ('decodes to a certificate or public key', 'decodes to
+    a placeholder'), or None."""
+    head = decoded.lstrip()[:64]
+    if head.startswith(_PUBLIC_MATERIAL):
+        return "decodes to a certificate or public key"
+    from pat_scan.engine import placeholders
+
+    text = decoded.decode("utf-8", "replace").strip()
+    # Only a value on its own (a base64 placeholder), never a document that mentions one.
+    if (
+        len(text) <= 100
+        and not any(c in text for c in " \t\n{}[]\"',=:")
+        and placeholders.reason(text)
+    ):
+        return "decodes to a placeholder"
+    return None

@@ -38,6 +38,7 @@ class Matcher:
         self._prefilter = prefilter
         self._compiled: dict[int, Any] = {}
         self._whole_file_rules = [i for i, rule in enumerate(rules) if not rule.keywords]
+        self.judging = True  # off only to collect the judge's training candidates
 
     def scan(
         self,
@@ -63,9 +64,10 @@ class Matcher:
             if not rule.applies_to(path):
                 continue
             candidates = _Candidates(data, rule, self._pattern(index))
+            judged = path if self.judging else None
             for window in _line_windows(data, regions):
                 for found in candidates.matches(window):
-                    match = _gate(rule, found, data, illustrative)
+                    match = _gate(rule, found, data, illustrative, judged)
                     if match is not None:
                         matches.append(match)
             if candidates.unchecked and unchecked is not None:
@@ -279,11 +281,14 @@ def _after_line(data: bytes, offset: int) -> int:
     return len(data) if found == -1 else found + 1
 
 
-def _gate(rule: Rule, found: Any, data: bytes, illustrative: bool = False) -> Match | None:
-    """Placeholder → entropy → validator → rule allow; None when it is not a match at all.
+def _gate(
+    rule: Rule, found: Any, data: bytes, illustrative: bool = False, judged: str | None = None
+) -> Match | None:
+    """Placeholder → entropy → validator → rule allow → judge; None when it is not a match.
 
     In an `illustrative` file (documentation examples, `.env.example`) a match is reported at
-    low confidence unless a checksum proves the provider's algorithm made it."""
+    low confidence unless a checksum proves the provider's algorithm made it. With `judged`
+    (the file's path), the credential judge sets the confidence of a match no checksum backs."""
     start, end = found.span("secret")
     if start < 0 or start == end:
         return None
@@ -304,12 +309,34 @@ def _gate(rule: Rule, found: Any, data: bytes, illustrative: bool = False) -> Ma
             return None
         else:
             confidence, why_low = "low", "its checksum or structure fails: a fake or test value"
-    if illustrative and not checksummed and why_low is None:
-        confidence, why_low = "low", "in a documentation or example file"
-    reason = placeholders.reason(secret, validated=checksummed)
+    reason = placeholders.reason(secret, validated=checksummed, password="password" in rule.tags)
     if reason is None and rule.allow:
         import regex
 
         if any(regex.search(p, secret) for p in rule.allow):
             reason = "rule allow"
+    if reason is None and judged is not None and not checksummed and why_low is None:
+        confidence, reason, why_low = _judged(rule, data, start, end, judged)
+    if illustrative and not checksummed and why_low is None:
+        confidence, why_low = "low", "in a documentation or example file"
     return Match(rule, start, end, secret, confidence, reason, why_low)
+
+
+def _judged(
+    rule: Rule, data: bytes, start: int, end: int, path: str
+) -> tuple[str, str | None, str | None]:
+    """(confidence, suppressed reason, why it is low) of a match no checksum backs. The judge
+    decides for a generic rule. A provider rule's format says more than the judge (trained on
+    free-form candidates) could: its match keeps its confidence in source files, and never
+    blocks in a test, docs, example or vendored file (the fixture policy, see the README)."""
+    from pat_scan.engine import features
+
+    if "generic" in rule.tags:
+        from pat_scan.engine import judge
+
+        verdict = judge.judge(features.candidate(rule.id, rule.tags, data, start, end, path))
+        return verdict.confidence, verdict.suppressed, verdict.why_low
+    scope = features.path_scope(path)
+    if scope == "source":
+        return ("medium" if rule.validator is None else "high"), None, None
+    return "low", None, features.SCOPE_WHY_LOW[scope]

@@ -93,7 +93,7 @@ class _Pipeline:
         self.excluded = config.excluder()
         self.config_root = str(config.root)  # where its exclude patterns are relative to
         self.baselines = config.baseline_names()
-        self.allowlist = suppress.Allowlist(config.allow, config.stopwords)
+        self.allowlist = suppress.Allowlist(config.allow, config.stopwords, config.foreign_markers)
         self.stats = Stats()
         self.blob_findings: dict[str, list[Finding]] = {}  # suppression reason already set
         self.message_findings: dict[str, list[Finding]] = {}  # commit id -> findings
@@ -104,12 +104,14 @@ class _Pipeline:
         self.store: Store | None = None
         if options.incremental:
             from pat_scan import rules as rule_packs
+            from pat_scan.engine import judge
 
             store_key = history_store.key(
-                rule_packs.findings_fingerprint(self.matcher.rules),
+                rule_packs.findings_fingerprint(self.matcher.rules) + judge.fingerprint(),
                 self.max_size,
                 config.allow,
                 config.stopwords,
+                foreign_markers=config.foreign_markers,
             )
             self.store = Store(history_store.location(common_dir), store_key)
         self.observer = observer

@@ -76,12 +76,19 @@ def location(common_git_dir: Path) -> Path:
 
 
 def key(
-    rules_fingerprint: str, max_size: int, allow: Sequence[str], stopwords: Sequence[str]
+    rules_fingerprint: str,
+    max_size: int,
+    allow: Sequence[str],
+    stopwords: Sequence[str],
+    *,
+    foreign_markers: bool = True,
 ) -> str:
     # The fingerprint scheme too: stored fingerprints made under another organisation key
     # could never match this run's baseline.
     parts = [str(SCHEMA), fingerprints.scheme(), rules_fingerprint, str(max_size), *allow]
     parts += ["\0", *stopwords]
+    if not foreign_markers:  # suppression reasons are stored: other markers, other findings
+        parts.append("\0no-foreign-markers")
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
 
 

@@ -88,6 +88,7 @@ def document(report: Report) -> dict[str, Any]:
             "skipped": dict(sorted(stats.skipped.items())),
             "suppressed": len(report.result.suppressed),
             "complete": report.result.complete,
+            "notBlockingLeftOut": sum(not _shown(report, f) for f in report.result.findings),
         },
     }
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
@@ -202,10 +203,17 @@ def _clip(text: str, limit: int) -> str:
 
 
 def _reported(report: Report) -> list[Finding]:
-    findings = list(report.result.findings)
+    """What GitHub shows is what blocks: a finding that does not fail the run (low confidence,
+    or below --fail-on) is left out, unless the user asked for low ones (--min-confidence low),
+    so code scanning never raises a High or Critical alert for a test fixture or a fake."""
+    findings = [f for f in report.result.findings if _shown(report, f)]
     if report.show_suppressed:
         findings += report.result.suppressed
     return findings
+
+
+def _shown(report: Report, finding: Finding) -> bool:
+    return report.policy.min_confidence == "low" or report.policy.blocks(finding)
 
 
 def _location_key(finding: Finding) -> tuple[str, int, int, str, int, int, str]:

@@ -40,7 +40,10 @@ _OPTIONAL = (
 )
 
 
-EXAMPLE_PATH = "sample.txt"  # the file name an example is scanned as unless it names one
+# The file name an example is scanned as unless it names one: neutral, so that an example's
+# confidence is the one a source file gets (a name such as sample.txt would make it an example
+# file, where nothing without a checksum blocks).
+EXAMPLE_PATH = "snippet"
 
 
 # Records are NamedTuples, not dataclasses: importing dataclasses and generating their methods

@@ -26,6 +26,7 @@ ALPHABETS = {
     "base64url": string.ascii_letters + string.digits + "-_",
     "lowernum": string.ascii_lowercase + string.digits,
     "uppernum": string.ascii_uppercase + string.digits,
+    "base32": string.ascii_uppercase + "234567",
 }
 _TEMPLATE = regex.compile(r"\{\{(gen|bad|rand):([A-Za-z0-9_]+)(?::([^}]*))?\}\}")
 

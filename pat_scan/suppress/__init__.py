@@ -22,7 +22,11 @@ def apply(findings: Sequence[Finding], allowlist: Allowlist) -> tuple[list[Findi
     reported: list[Finding] = []
     suppressed: list[Finding] = []
     for finding in findings:
-        reason = finding.suppressed or markers.reason(finding) or allowlist.reason(finding)
+        reason = (
+            finding.suppressed
+            or markers.reason(finding, allowlist.foreign_markers)
+            or allowlist.reason(finding)
+        )
         if reason is None:
             reported.append(finding)
         else:

@@ -10,6 +10,7 @@ from pat_scan.findings import Finding
 class Allowlist(NamedTuple):
     patterns: tuple[str, ...] = ()  # regexes searched in the secret and in its line
     stopwords: tuple[str, ...] = ()  # substrings of the secret, case-insensitive
+    foreign_markers: bool = True  # honour other tools' markers (off: --no-foreign-markers)
 
     def reason(self, finding: Finding) -> str | None:
         secret = finding.secret.lower()

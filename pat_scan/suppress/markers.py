@@ -6,19 +6,33 @@ import re
 
 from pat_scan.findings import Finding
 
-# `pat-scan: allow` or `pat-scan: allow[rule-a, rule-b]`, in any comment syntax; also the markers
-# of gitleaks and detect-secrets, so a repository can switch scanners without edits.
+# `pat-scan: allow` or `pat-scan: allow[rule-a, rule-b]`, in any comment syntax.
 _MARKER = re.compile(r"pat-scan:\s*allow(?:\[(?P<rules>[^\]]*)\])?", re.IGNORECASE)
-_FOREIGN_MARKERS = ("gitleaks:allow", "pragma: allowlist secret")
+# Other tools' markers that say "this hard-coded credential is intended", so a repository can
+# switch scanners without edits: each with the tool named in the reason. A linter's marker
+# counts only when it names its hard-coded-credential checks (or names none, for bandit and
+# gosec, whose markers silence security findings only): a bare `# noqa` or `# noqa: E501`
+# says nothing about secrets (long real ones often carry it).
+_FOREIGN = (
+    ("gitleaks", re.compile(r"gitleaks:allow", re.I)),
+    ("detect-secrets", re.compile(r"pragma:\s*allowlist[ -]secret", re.I)),
+    ("trufflehog", re.compile(r"trufflehog:ignore", re.I)),
+    ("kingfisher", re.compile(r"kingfisher:ignore", re.I)),
+    ("gosec", re.compile(r"//\s*#?nosec(?:\s+G101\b|\b(?!\s+G\d))|//\s*nolint:[^\n]*\bgosec\b")),
+    ("bandit", re.compile(r"#\s*nosec\b(?![:\s]*[A-Z]\d)|#\s*nosec\b[:\s][^\n]*\bB10[567]\b")),
+    ("ruff", re.compile(r"#\s*noqa:[^\n#]*\bS10[567]\b", re.I)),
+)
 
 
-def reason(finding: Finding) -> str | None:
+def reason(finding: Finding, foreign: bool = True) -> str | None:
+    """'inline marker', '<tool> marker' for another tool's (unless not `foreign`), or None."""
     line = finding.line_text
     for marker in _MARKER.finditer(line):
         named = marker.group("rules")
         if named is None or finding.rule.id in {r.strip() for r in named.split(",")}:
             return "inline marker"
-    lowered = line.lower()
-    if any(marker in lowered for marker in _FOREIGN_MARKERS):
-        return "inline marker"
+    if foreign:
+        for tool, pattern in _FOREIGN:
+            if pattern.search(line):
+                return f"{tool} marker"
     return None

@@ -147,3 +147,23 @@ def test_each_line_with_two_escapes_is_decoded_once(parts: list[str]) -> None:
         offset += len(line) + 1
     found = [(s.start, s.end, s.decoded) for s in decode._percent_lines(data)]
     assert found == expected
+
+
+def test_kubernetes_secret_data_that_decodes_to_a_certificate_is_suppressed(
+    repo: Path, cli: Any
+) -> None:
+    import random
+    import string
+
+    rng = random.Random(5)
+    body = "".join(rng.choice(string.ascii_letters + string.digits) for _ in range(300))
+    certificate = f"-----BEGIN CERTIFICATE-----\n{body}\n-----END CERTIFICATE-----\n"
+    encoded = base64.b64encode(certificate.encode()).decode()
+    manifest = (
+        f"apiVersion: v1\nkind: Secret\nmetadata:\n  name: tls\ndata:\n  tls.crt: {encoded}\n"
+    )
+    (repo / "secret.yaml").write_text(manifest)
+    result = cli("scan", "--format", "json", "--show-suppressed", cwd=repo)
+    assert result.code == 0
+    reasons = {s["reason"] for s in result.json()["suppressed"]}
+    assert "decodes to a certificate or public key" in reasons

@@ -222,12 +222,21 @@ def test_levels_follow_the_policy(repo: Path, cli: Any) -> None:
     found = results(sarif_of(cli("scan", "--format", "sarif", *ONLY, ".", cwd=repo)))
     by_level = {(r["properties"]["confidence"], r["level"]) for r in found}
     assert ("high", "error") in by_level
-    assert ("low", "note") in by_level  # a failed checksum: shown, not blocking
-    assert all(r["properties"]["blocking"] == (r["level"] == "error") for r in found)
-    # Below --fail-on: shown as a warning, not an error.
+    # What GitHub shows is what blocks: a failed checksum (low) is left out by default...
+    assert all(r["properties"]["blocking"] and r["level"] == "error" for r in found)
+    document = sarif_of(cli("scan", "--format", "sarif", *ONLY, ".", cwd=repo))
+    assert document["runs"][0]["properties"]["notBlockingLeftOut"] >= 1
+    # ...and shown (then blocking) with --min-confidence low.
+    everything = results(
+        sarif_of(cli("scan", "--format", "sarif", "--min-confidence", "low", *ONLY, ".", cwd=repo))
+    )
+    assert ("low", "error") in {(r["properties"]["confidence"], r["level"]) for r in everything}
+    # Below --fail-on: left out by default; with --min-confidence low, a warning.
     rule = make_rule("acme-api-key", "high")
     finding = make_finding(rule, "a.py", 1, token(seed=22))
     report = Report(result_of([finding]), Policy(fail_on="critical"))
+    assert not results(sarif_report.document(report))
+    report = Report(result_of([finding]), Policy(min_confidence="low", fail_on="critical"))
     [result] = results(sarif_report.document(report))
     assert result["level"] == "warning" and result["properties"]["blocking"] is False
 
@@ -322,7 +331,8 @@ def every_rule_document() -> tuple[dict[str, Any], list[str]]:
         ]
         findings += found
         secrets += [f.secret for f in found]
-    report = Report(result_of(findings), Policy(), rules=tuple(ALL_RULES))
+    # --min-confidence low: every finding is shown, the low ones too.
+    report = Report(result_of(findings), Policy(min_confidence="low"), rules=tuple(ALL_RULES))
     return sarif_report.document(report), secrets
 
 

@@ -1,0 +1,522 @@
+"""What the credential judge looks at: the path's scope, the key, the value and the line."""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import math
+import re
+from collections.abc import Iterable
+from typing import NamedTuple
+
+from pat_scan.engine.entropy import shannon
+
+# Folder names (and file-name parts) that say what a path holds. Java and Kotlin packages
+# (src/main/java/com/example/...) are source, whatever their package is called.
+_TEST_PARTS = frozenset(
+    {
+        "test", "tests", "testing", "testdata", "test_data", "test-data", "testcases",
+        "fixtures", "fixture", "__tests__", "__mocks__", "spec", "specs", "mock", "mocks",
+        "cassettes", "vcr_cassettes", "e2e", "integration-tests", "unittest", "unittests",
+        "androidtest", "testfixtures", "test-fixtures", "testutils", "testutil",
+    }
+)  # fmt: skip
+_DOC_PARTS = frozenset(
+    {"doc", "docs", "documentation", "man", "wiki", "site", "website", "_posts", "guide", "guides"}
+)
+_EXAMPLE_PARTS = frozenset(
+    {"example", "examples", "sample", "samples", "demo", "demos", "tutorial", "tutorials",
+     "quickstart", "playground", "sandbox", "template", "templates", "skeleton", "boilerplate"}
+)  # fmt: skip
+_VENDOR_PARTS = frozenset(
+    {"vendor", "vendors", "third_party", "third-party", "thirdparty", "node_modules",
+     "bower_components", "external", "extern", "site-packages", "dist", "build", "target",
+     "out", "min", "generated", "gen", "__generated__"}
+)  # fmt: skip
+_JVM_SOURCE = re.compile(r"(?:^|/)src/(?:main|test|androidTest)/(?:java|kotlin|scala|groovy)/")
+_TEST_NAME = re.compile(
+    r"(?:^test_|_test\.|_tests\.|\.test\.|\.spec\.|_spec\.|Tests?\.[A-Za-z]+$|^Test[A-Z]|"
+    r"(?:^|[._-])(?:mock|fake|fixture|stub)s?(?:[._-]|$))"
+)
+_DOC_NAME = re.compile(r"\.(?:md|markdown|rst|adoc|asciidoc)$", re.I)
+_EXAMPLE_NAME = re.compile(
+    r"(?:^|[._-])(?:example|sample|template|dist|tmpl|tpl|demo)s?(?:[._-]|$)", re.I
+)
+_VENDOR_NAME = re.compile(r"(?:[.-]min\.(?:js|css)$|\.bundle\.js$|\.map$|(?:^|/)[^/]*\.lock$)")
+SCOPES = ("source", "test", "docs", "example", "vendored")
+# Why a credential no checksum backs is reported low outside source files (the fixture policy).
+SCOPE_WHY_LOW = {
+    "test": "a test fixture: nothing without a checksum blocks in test files",
+    "docs": "in a documentation or example file",
+    "example": "in a documentation or example file",
+    "vendored": "in a vendored or generated file: nothing without a checksum blocks there",
+}
+
+
+@functools.lru_cache(maxsize=4096)
+def path_scope(path: str) -> str:
+    """'test', 'docs', 'example', 'vendored' or 'source' for a repository path.
+
+    Folders under a JVM source root (`src/main/java/com/example/`) are package names: only
+    the JVM root itself (`src/test/java`) says anything there."""
+    path = path.replace("\\", "/")
+    jvm = _JVM_SOURCE.search(path)
+    if jvm is not None:
+        head = path[: jvm.end()]
+        name = path.rsplit("/", 1)[-1]
+        if "/src/test/" in "/" + head or "/androidTest/" in head or _TEST_NAME.search(name):
+            return "test"
+        return "source"
+    *folders, name = path.split("/")
+    lowered = [f.lower() for f in folders]
+    if any(f in _VENDOR_PARTS for f in lowered) or _VENDOR_NAME.search(path):
+        return "vendored"
+    if any(f in _TEST_PARTS for f in lowered) or _TEST_NAME.search(name):
+        return "test"
+    if any(f in _EXAMPLE_PARTS for f in lowered) or _EXAMPLE_NAME.search(name):
+        return "example"
+    if any(f in _DOC_PARTS for f in lowered) or _DOC_NAME.search(name):
+        return "docs"
+    return "source"
+
+
+# ---------------------------------------------------------------------------------------------
+# Features of one candidate: numbers by name, all computed here, so the shipped model holds only
+# feature names, the vocabulary, thresholds and tree weights.
+# ---------------------------------------------------------------------------------------------
+
+_KEY_CLASSES = (
+    ("password", re.compile(r"pass(?:wd|word|phrase)?|pwd|pword|passwort|senha|mot_?de", re.I)),
+    ("secret", re.compile(r"secret", re.I)),
+    ("token", re.compile(r"token", re.I)),
+    ("api", re.compile(r"api[_.-]?key|apikey|x-api", re.I)),
+    ("auth", re.compile(r"auth|bearer|basic", re.I)),
+    ("credential", re.compile(r"cred", re.I)),
+    ("private", re.compile(r"private|priv[_.-]?key", re.I)),
+    ("key", re.compile(r"key", re.I)),
+    ("salt", re.compile(r"salt|nonce|seed|iv\b", re.I)),
+)  # fmt: skip
+# Words in a key name that make it about a credential, not the credential itself.
+_KEY_ABOUT = re.compile(
+    r"(?:name|file|path|dir|url|uri|endpoint|type|kind|field|label|length|len|size|policy|"
+    r"regex|pattern|format|hash|digest|id(?![a-z])|ids|prefix|suffix|header|param|env|var|"
+    r"ref|arn|version|expire|expiry|ttl|timeout|count|min|max|hint|prompt|placeholder|"
+    r"message|msg|error|text|title|desc|help|enabled|required|store|provider|manager|class|"
+    r"mode|method|flag|option|column|attr|property|event|action|route|template|key_?id|"
+    r"public|pub_?key|cert|fingerprint|checksum|md5|sha)",
+    re.I,
+)
+_KEY_CRED_PREFIX = re.compile(
+    r"(?:consumer|client|app|access|api|secret|master|signing|encryption|encrypt|private|auth|"
+    r"hmac|aes|license|account|service|session|shared|admin|root|db|database|mysql|postgres|"
+    r"redis|smtp|mail|ftp|ldap|jwt|oauth)[_.-]?(?:key|pass|pwd|secret|token)",
+    re.I,
+)
+_KEY_END = re.compile(r"(?:key|pass|passwd|password|pwd|secret|token|auth|credentials?)$", re.I)
+# Words of a key name, each a feature of its own (the list is fixed: it is part of the model).
+KEY_WORDS = (
+    "pass", "password", "passwd", "pwd", "secret", "token", "key", "api", "auth", "access",
+    "refresh", "client", "consumer", "private", "public", "session", "csrf", "xsrf", "id",
+    "name", "hash", "salt", "seed", "nonce", "iv", "sig", "signature", "cert", "ssh", "aws",
+    "db", "database", "user", "admin", "root", "test", "mock", "fake", "example", "default",
+    "old", "new", "confirm", "current", "hint", "label", "field", "input", "master", "encryption",
+    "signing", "jwt", "oauth", "bearer", "basic", "app", "account", "service", "smtp", "mail",
+    "redis", "mysql", "postgres", "ldap", "ftp", "proxy", "store", "trust", "keystore", "ca",
+)  # fmt: skip
+EXTENSIONS = (
+    "py", "js", "ts", "go", "java", "kt", "rb", "php", "cs", "c", "cpp", "swift", "scala", "rs",
+    "yml", "yaml", "json", "xml", "properties", "env", "ini", "cfg", "conf", "toml", "tf",
+    "gradle", "md", "rst", "txt", "html", "sh", "ps1", "sql", "dockerfile", "resx", "config",
+)  # fmt: skip
+_LOCALE_PATH = re.compile(
+    r"(?:^|/)(?:locales?|i18n|l10n|lang|langs|languages|translations?|messages)/|\.(?:po|pot|xlf|"
+    r"xliff|strings|resx)$|(?:^|/)[a-z]{2}(?:[-_][A-Za-z]{2})?\.(?:ya?ml|json|properties)$",
+    re.I,
+)
+_KEY_SPLIT = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+_CODE_EXT = frozenset(
+    [
+        "py",
+        "js",
+        "jsx",
+        "ts",
+        "tsx",
+        "mjs",
+        "cjs",
+        "go",
+        "java",
+        "kt",
+        "kts",
+        "scala",
+        "groovy",
+        "rb",
+        "php",
+        "cs",
+        "vb",
+        "c",
+        "h",
+        "cc",
+        "cpp",
+        "hpp",
+        "m",
+        "mm",
+        "swift",
+        "rs",
+        "dart",
+        "lua",
+        "pl",
+        "pm",
+        "r",
+        "ex",
+        "exs",
+        "erl",
+        "hs",
+        "clj",
+        "fs",
+    ]
+)
+_CONFIG_EXT = frozenset(
+    [
+        "yml",
+        "yaml",
+        "json",
+        "toml",
+        "ini",
+        "cfg",
+        "conf",
+        "config",
+        "properties",
+        "env",
+        "xml",
+        "plist",
+        "tf",
+        "tfvars",
+        "hcl",
+        "gradle",
+        "sbt",
+        "cnf",
+        "npmrc",
+        "pypirc",
+        "netrc",
+        "pgpass",
+        "htpasswd",
+    ]
+)
+_DOC_EXT = frozenset(
+    ["md", "markdown", "rst", "txt", "adoc", "asciidoc", "html", "htm", "tex", "org", "ipynb"]
+)
+_SHELL_EXT = frozenset(
+    ["sh", "bash", "zsh", "fish", "ps1", "psm1", "bat", "cmd", "dockerfile", "mk", "makefile"]
+)
+_WORD = re.compile(r"[A-Za-z][a-z]+|[A-Z]{2,}(?![a-z])|[a-z]+")
+_PLACEHOLDER_HINT = re.compile(
+    r"example|sample|dummy|fake|test|mock|demo|placeholder|changeme|xxx|your|secret|password|"
+    r"passwd|foo|bar|baz|qux|abc|admin|root|user|guest|default|todo|insert|replace|here",
+    re.I,
+)
+# Looser than placeholders' references (those are suppressed before the judge sees them), but
+# only forms that name something: `${e]x` and `{{h}` inside a random value are chance.
+_REFERENCE_HINT = re.compile(
+    r"\$\{\{?\s*[A-Za-z_][\w.\[\]'\"-]*\s*[}:=?|-]|\$\([A-Za-z_]|^\\?\$[A-Za-z_]\w*|%[A-Za-z_]+%"
+    r"|%\{\w|#\{\w|\{\{[^{}\n]{1,100}\}\}"
+    r"|\[\[|@@\w|\{\.\w|^<[A-Za-z_]|!Ref|valueFrom|vault:|ssm:|secretsmanager|ENC\(|ENC\[|\{cipher\}"
+    r"|getenv|environ|process\.env"
+)
+_COMMENT_START = re.compile(r"^\s*(?:#|//|/\*|\*|<!--|--|;|rem\s|')", re.I)
+_TEST_WORDS = re.compile(r"assert|expect|should|mock|stub|fake|fixture|test|spec|verify", re.I)
+_EXAMPLE_WORDS = re.compile(r"example|sample|e\.g\.|for instance|placeholder|demo", re.I)
+_HEX = re.compile(r"^[0-9a-fA-F]+$")
+_BASE64 = re.compile(r"^[A-Za-z0-9+/_-]+={0,2}$")
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_IDENTIFIER = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*(?:[.:][A-Za-z_$][A-Za-z0-9_$]*)*(?:\(\))?$")
+_SNAKE_OR_KEBAB = re.compile(r"^[a-z][a-z0-9]*(?:[_-][a-z0-9]+)+$")
+_CAMEL = re.compile(r"^[a-z]+(?:[A-Z][a-z0-9]+)+$|^(?:[A-Z][a-z0-9]+){2,}$")
+_CONSTANT = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
+_PATHLIKE = re.compile(
+    r"^(?:\.{0,2}/|~/|[A-Za-z]:\\)|[\\/][\w.-]+\.[A-Za-z0-9]{1,5}$|^[\w.-]+/[\w./-]+$"
+)
+_URLLIKE = re.compile(r"^[a-z][a-z0-9+.-]{1,15}://", re.I)
+_EMAIL = re.compile(r"^[\w.+-]+@[\w-]+\.[\w.-]+$")
+_NUMBERISH = re.compile(r"^[0-9.,:_ -]+$")
+_VERSION = re.compile(r"^v?\d+(?:\.\d+){1,3}(?:[-+][\w.]+)?$")
+_CRYPT = re.compile(r"^\$(?:2[abxy]?|1|5|6|apr1|argon2(?:id|i|d)?|pbkdf2[\w-]*|scrypt|y|7)\$")
+
+
+_SHAPES = (
+    ("is_hex", _HEX),
+    ("is_base64", _BASE64),
+    ("is_uuid", _UUID),
+    ("is_identifier", _IDENTIFIER),
+    ("is_snake_kebab", _SNAKE_OR_KEBAB),
+    ("is_camel", _CAMEL),
+    ("is_constant", _CONSTANT),
+    ("is_path", _PATHLIKE),
+    ("is_url", _URLLIKE),
+    ("is_email", _EMAIL),
+    ("is_number", _NUMBERISH),
+    ("is_version", _VERSION),
+    ("is_crypt", _CRYPT),
+)
+
+
+# How far from a secret the line it is on is looked for: a minified file's megabyte-long line
+# with many candidates must not cost a search back to its start for each (linear, not quadratic).
+REACH = 4096
+CONTEXT_CHARS = 400  # each line of a candidate is cut to this
+_BEFORE = 300  # of a long line, bytes kept before the secret (the key and its separator)
+
+
+class Candidate(NamedTuple):
+    rule_id: str
+    tags: tuple[str, ...]
+    secret: str
+    line: str  # the secret's line, or of a long one the part around the secret
+    column: int  # where the secret starts in `line` (characters)
+    path: str
+    before: str  # the line before, and after (context)
+    after: str
+    clipped: bool = False  # `line` does not start where the line does
+
+
+def candidate(
+    rule_id: str, tags: tuple[str, ...], data: bytes, start: int, end: int, path: str
+) -> Candidate:
+    """The candidate whose secret is data[start:end] in the file `path`, with its line (of a
+    line longer than CONTEXT_CHARS, the part from _BEFORE bytes before the secret) and the lines
+    around it (each cut to CONTEXT_CHARS characters; a line longer than REACH before or after
+    the secret is taken as starting or ending there)."""
+    line_start = _line_start(data, start)
+    line_end = _line_end(data, start)
+    first = line_start == 0 or data[line_start - 1] != 0x0A  # no line before (in reach)
+    last = line_end >= len(data) or data[line_end] != 0x0A
+    long_line = line_end - line_start > CONTEXT_CHARS
+    shown = max(line_start, start - _BEFORE) if long_line else line_start
+
+    def text(a: int, b: int) -> str:
+        return data[a : min(b, a + CONTEXT_CHARS)].decode("utf-8", "replace")
+
+    return Candidate(
+        rule_id=rule_id,
+        tags=tags,
+        secret=data[start:end].decode("utf-8", "replace"),
+        line=text(shown, line_end),
+        column=len(data[shown:start].decode("utf-8", "replace")),
+        path=path,
+        before="" if first else text(_line_start(data, line_start - 1), line_start - 1),
+        after="" if last else text(line_end + 1, _line_end(data, line_end + 1)),
+        clipped=shown > line_start,
+    )
+
+
+def _line_start(data: bytes, offset: int) -> int:
+    """Where the line holding `offset` starts, looking back at most REACH bytes."""
+    floor = max(0, offset - REACH)
+    return data.rfind(b"\n", floor, offset) + 1 or floor
+
+
+def _line_end(data: bytes, offset: int) -> int:
+    """Where the line holding `offset` ends (its newline), looking at most REACH bytes on."""
+    ceiling = min(len(data), offset + REACH)
+    found = data.find(b"\n", offset, ceiling)
+    return ceiling if found == -1 else found
+
+
+# A literal wrapped in a call after the assignment: `= Some("`, `= []byte("`, `: String(b'`.
+_WRAPPED = re.compile(r"(?:[:=]|=>)\s*((?:\[\])?[A-Za-z_][\w.]{0,40}\(\s*[bBuUrR]?[\"'`])$")
+_KEY_BEFORE = re.compile(
+    r"([A-Za-z0-9_.\-\[\]\"'$@]{1,80})[\"'`\]]?\s*(?:===?|!==?|[:=]|=>|:=|,|\(|\s)\s*"
+    r"[\"'`(\[]{0,2}\s*$"
+)
+
+
+def _head(candidate: Candidate) -> tuple[str, bool]:
+    """(the line before the value, unescaped and without a call around the value; whether
+    there was one)."""
+    head = candidate.line[: candidate.column].replace('\\"', '"').replace("\\'", "'")
+    wrapped = _WRAPPED.search(head)
+    if wrapped is None:
+        return head, False
+    return head[: wrapped.start(1)] + head[-1], True
+
+
+def _key_of(candidate: Candidate) -> str:
+    """The name the value is assigned to (or compared with): the word-ish run before the
+    separator."""
+    head = _head(candidate)[0]
+    match = _KEY_BEFORE.search(head)
+    return match.group(1).strip("\"'[]$@") if match else head[-40:]
+
+
+def _word_coverage(value: str, vocabulary: frozenset[str]) -> tuple[float, int]:
+    """(share of the value's letters inside dictionary words of 3+ letters, words found)."""
+    letters = sum(c.isalpha() for c in value)
+    if not letters or not vocabulary:
+        return 0.0, 0
+    covered = found = 0
+    for word in _WORD.findall(value):
+        lowered = word.lower()
+        if len(lowered) >= 3 and lowered in vocabulary:
+            covered += len(word)
+            found += 1
+        elif len(lowered) >= 6:  # a long run: look for dictionary words inside it
+            i = 0
+            while i < len(lowered) - 2:
+                for size in range(min(12, len(lowered) - i), 2, -1):
+                    if lowered[i : i + size] in vocabulary:
+                        covered += size
+                        found += 1
+                        i += size
+                        break
+                else:
+                    i += 1
+    return min(covered / letters, 1.0), found
+
+
+def _counting_run(characters: Iterable[str]) -> int:
+    """The longest run of characters that each follow the one before (`abcd`, `1234`, also
+    among the letters of `a1b2c3d4`): long runs are typed, not generated."""
+    longest = run = 0
+    previous = -2
+    for character in characters:
+        code = ord(character)
+        run = run + 1 if code == previous + 1 else 1
+        longest = max(longest, run)
+        previous = code
+    return longest
+
+
+def _extension(path: str) -> str:
+    name = path.rsplit("/", 1)[-1].lower()
+    if "." not in name.strip("."):
+        return name.lstrip(".")
+    return name.rsplit(".", 1)[-1]
+
+
+def features(candidate: Candidate, vocabulary: frozenset[str]) -> dict[str, float]:
+    """The candidate's features by name (absent names are 0)."""
+    value = candidate.secret
+    length = len(value)
+    f: dict[str, float] = {}
+    f["len"] = float(length)
+    f["log_len"] = math.log2(length + 1)
+    lower = sum(c.islower() for c in value)
+    upper = sum(c.isupper() for c in value)
+    digits = sum(c.isdigit() for c in value)
+    other = length - lower - upper - digits
+    for name, count in (("lower", lower), ("upper", upper), ("digit", digits), ("other", other)):
+        f[f"frac_{name}"] = count / length if length else 0.0
+        f[f"has_{name}"] = float(count > 0)
+    f["classes"] = float(sum(n > 0 for n in (lower, upper, digits, other)))
+    entropy = shannon(value)
+    f["entropy"] = entropy
+    f["entropy_ratio"] = entropy / math.log2(length) if length > 1 else 0.0
+    f["distinct_ratio"] = len(set(value)) / length if length else 0.0
+    f["has_space"] = float(" " in value)
+    coverage, words = _word_coverage(value, vocabulary)
+    f["word_coverage"] = coverage
+    f["words"] = float(words)
+    f["case_changes"] = sum(
+        1
+        for a, b in itertools.pairwise(value)
+        if a.isalpha() and b.isalpha() and a.islower() != b.islower()
+    ) / max(length, 1)
+    f["digit_runs"] = float(len(re.findall(r"\d+", value)))
+    for name, pattern in _SHAPES:
+        f[name] = float(bool(pattern.search(value)))
+    f["has_reference"] = float(bool(_REFERENCE_HINT.search(value)))
+    f["has_dollar"] = float("$" in value)
+    f["placeholder_hint"] = float(bool(_PLACEHOLDER_HINT.search(value)))
+    f["ends_with_digits"] = float(bool(re.search(r"[A-Za-z]\d{1,4}$", value)))
+    f["starts_upper_word"] = float(bool(re.match(r"^[A-Z][a-z]+", value)))
+    f["dots"] = float(value.count("."))
+    f["jwt_like"] = float(value.startswith("eyJ") and value.count(".") >= 1)
+    f["is_hex_literal"] = float(bool(re.match(r"^0x[0-9a-fA-F]+$", value)))
+    f["is_single_word"] = float(value.isalpha() and value.lower() in vocabulary)
+    f["value_words"] = float(len(_WORD.findall(value)))
+    f["has_equals_pad"] = float(value.endswith("="))
+    f["repeated_run"] = float(
+        max((len(m.group(0)) for m in re.finditer(r"(.)\1*", value)), default=0)
+    )
+    lowered = value.lower()
+    f["letter_sequence"] = float(_counting_run(c for c in lowered if c.isalpha()))
+    f["digit_sequence"] = float(_counting_run(c for c in lowered if c.isdigit()))
+    # The key.
+    key = _key_of(candidate)
+    f["key_len"] = float(len(key))
+    for name, pattern in _KEY_CLASSES:
+        f[f"key_{name}"] = float(bool(pattern.search(key)))
+    f["key_about"] = float(
+        bool(_KEY_ABOUT.search(re.sub(r"(?i)pass(?:word|wd)?|secret|token|key", " ", key)))
+    )
+    f["key_upper"] = float(key.isupper())
+    key_words = {w.lower() for w in _KEY_SPLIT.findall(key)}
+    for word in KEY_WORDS:
+        f[f"keyword_{word}"] = float(word in key_words)
+    f["key_words"] = float(len(key_words))
+    f["key_cred_prefix"] = float(bool(_KEY_CRED_PREFIX.search(key)))
+    f["key_ends_cred"] = float(bool(_KEY_END.search(key)))
+    f["key_dotted"] = float("." in key)
+    f["value_in_key"] = float(bool(value) and value.lower() in key.lower())
+    f["key_in_value"] = float(bool(key) and len(key) >= 3 and key.lower() in value.lower())
+    # The line.
+    line = candidate.line
+    raw_head = line[: candidate.column]
+    head, wrapped = _head(candidate)
+    tail = line[candidate.column + length :]
+    stripped = head.rstrip()
+    f["quoted"] = float(bool(stripped) and stripped[-1] in "\"'`")
+    f["quote_double"] = float(stripped.endswith('"'))
+    f["in_brackets"] = float(stripped.endswith(("(", "[", "{")))
+    sep = head.rstrip(" \t\"'`")
+    f["sep_is_colon"] = float(sep.endswith(":"))
+    f["sep_is_equals"] = float(sep.endswith("=") and not sep.endswith(("==", "!=", "=>")))
+    f["sep_is_arrow"] = float(sep.endswith("=>"))
+    f["sep_is_call"] = float(sep.endswith(("(", ",")))
+    f["sep_is_space"] = float(bool(sep) and sep[-1].isalnum())
+    f["comparison"] = float(
+        bool(re.search(r"==|!=|\bequals\b|\bis\b|assert|expect|toBe|should", line))
+    )
+    f["comment"] = float(not candidate.clipped and bool(_COMMENT_START.match(line)))
+    f["clipped"] = float(candidate.clipped)
+    f["wrapped"] = float(wrapped)
+    f["escaped_quote"] = float("\\" in raw_head[-4:])
+    f["cli_flag"] = float(bool(re.search(r"(?:^|\s)--?[A-Za-z][\w-]*[ =]?[\"']?$", head)))
+    f["url_userinfo"] = float(bool(re.search(r"://[^/\s:@]*:?$", head)) or "@" in tail[:2])
+    f["sql"] = float(
+        bool(re.search(r"identified\s+by|password\s*\(|create\s+user|alter\s+user", line, re.I))
+    )
+    f["header"] = float(bool(re.search(r"authorization|x-api-key|bearer|basic\s", head, re.I)))
+    f["line_len"] = math.log2(len(line) + 1)
+    f["head_len"] = float(len(head.strip()))
+    f["tail_len"] = float(len(tail.strip()))
+    f["tail_continues"] = float(bool(re.match(r"\s*[+.]\s*[A-Za-z_(\"']", tail)))
+    f["tail_call"] = float(bool(re.match(r"[\"'`]?\s*\)", tail)))
+    f["line_test_words"] = float(bool(_TEST_WORDS.search(line)))
+    f["line_example_words"] = float(bool(_EXAMPLE_WORDS.search(line)))
+    context = candidate.before + "\n" + candidate.after
+    f["context_user"] = float(bool(re.search(r"user|login|account|email|host", context, re.I)))
+    f["context_test"] = float(bool(_TEST_WORDS.search(context)))
+    f["context_example"] = float(bool(_EXAMPLE_WORDS.search(context)))
+    f["context_cred"] = float(bool(re.search(r"pass|secret|token|key|auth", context, re.I)))
+    # The file.
+    scope = path_scope(candidate.path)
+    for name in SCOPES:
+        f[f"scope_{name}"] = float(scope == name)
+    ext = _extension(candidate.path)
+    for known in EXTENSIONS:
+        f[f"ext_is_{known}"] = float(ext == known)
+    f["path_locale"] = float(bool(_LOCALE_PATH.search(candidate.path)))
+    f["path_depth"] = float(candidate.path.count("/"))
+    f["ext_code"] = float(ext in _CODE_EXT)
+    f["ext_config"] = float(ext in _CONFIG_EXT or "env" in ext.split("."))
+    f["ext_doc"] = float(ext in _DOC_EXT)
+    f["ext_shell"] = float(ext in _SHELL_EXT)
+    f["path_test_word"] = float(
+        bool(re.search(r"test|spec|mock|fixture|fake|stub", candidate.path, re.I))
+    )
+    # The rule.
+    f["rule_generic"] = float("generic" in candidate.tags)
+    for family in ("password", "secret", "api-key", "token", "bearer-token", "auth", "key",
+                   "url", "private-key", "netrc"):  # fmt: skip
+        f[f"rule_{family}"] = float(family in candidate.tags)
+    return f
