@@ -105,8 +105,10 @@ def _unscanned(unscanned: dict[str, str], kind: str) -> None:
     if len(unscanned) > _LISTED:
         print(f"  ... and {len(unscanned) - _LISTED} more", file=sys.stderr)
     print(
-        "Make them readable and run again; if a file never holds secrets, exclude it in the "
-        "configuration (exclude: [PATH]), or pass --allow-unscanned to accept this once.",
+        "Make an unreadable file readable and run again; a file only partly checked holds "
+        "more candidates than one file is checked for (look at what it holds). If a file never "
+        "holds secrets, exclude it in the configuration (exclude: [PATH]), or pass "
+        "--allow-unscanned to accept this once.",
         file=sys.stderr,
     )
 

@@ -89,6 +89,27 @@ def test_a_file_made_of_keywords_is_checked_up_to_a_limit_and_the_rest_counted(
 
 
 @pytest.mark.parametrize("kind", KINDS)
+def test_a_file_of_more_matches_than_a_report_can_hold_is_reported_in_part_and_counted(
+    kind: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before: every one of 244,000 valid tokens in a 10 MB file was confirmed, fingerprinted
+    and reported (55 s, 500 MB); past MAX_FOUND the rest now count as unchecked (fail closed)."""
+    from tests.helpers import token
+
+    monkeypatch.setattr(matcher_module, "MAX_FOUND", 50)
+    matcher = engine.create(RULES, kind)
+    data = "".join(f"T{n} = '{token(seed=n)}'\n" for n in range(80)).encode()
+    unchecked: Counter[str] = Counter()
+    found = matcher.scan(data, "tokens.py", unchecked=unchecked)
+    github = [m for m in found if m.rule.id == "github-pat-classic"]
+    assert [m.secret for m in github] == [token(seed=n) for n in range(50)]
+    assert unchecked["github-pat-classic"] == 30
+    exact: Counter[str] = Counter()
+    matcher.scan(data[: data.index(b"T50 =")], "tokens.py", unchecked=exact)
+    assert not exact  # exactly MAX_FOUND matches: nothing left over
+
+
+@pytest.mark.parametrize("kind", KINDS)
 def test_long_lines_are_confirmed_around_keywords_with_the_same_findings(kind: str) -> None:
     from tests.helpers import token
 
