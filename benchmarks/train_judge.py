@@ -49,13 +49,13 @@ UNLABELLED_WEIGHT = 0.5
 VOCABULARY_SIZE = 4000
 TARGET_PRECISION = 0.90
 # The shipped reporting threshold: the out-of-fold choice (0.48 when this was written), raised
-# to 0.50 so that the peer vectors' false-positive rates stay within their floors
-# (tests/test_conformance.py: 3.0% at any confidence, 2.8% blocking; 3.1% at 0.48).
+# to 0.55 so that the peer vectors' false-positive rates stay within their ceilings
+# (tests/test_conformance.py: 3.0% at any confidence, 2.8% blocking; 3.2% and 3.0% at 0.50).
 # None: use the out-of-fold choice.
-REPORT_THRESHOLD: float | None = 0.50
+REPORT_THRESHOLD: float | None = 0.55
 # A generic candidate in a source file blocks at this score or the reporting threshold, whichever
 # is higher (the same, when this was written: every candidate reported in a source file blocks).
-BLOCK_THRESHOLD = 0.50
+BLOCK_THRESHOLD = 0.55
 # A credential without a checksum never blocks in a test, docs, example or vendored file (a
 # threshold above any score): CredData labels every credential in a test folder T, so the
 # score says "looks like a credential", not "is not a fixture", and on real repositories those
