@@ -45,12 +45,59 @@ class FileChange:
 
 
 def parse(patch: bytes | Iterable[bytes]) -> list[FileChange]:
-    """The changes of a patch, given whole or as its lines (without their newlines)."""
-    lines = patch.split(b"\n") if isinstance(patch, bytes) else patch
-    return list(_changes(iter(lines)))
+    """The changes of a patch, given whole or in pieces as git writes it (split anywhere)."""
+    return list(_changes(_Lines([patch] if isinstance(patch, bytes) else patch)))
 
 
-def _changes(lines: Iterator[bytes]) -> Iterator[FileChange]:
+class _Lines:
+    """The lines of a patch that comes in pieces, without their newlines, one piece's lines
+    held at a time. Hunk bodies are skipped a piece at a time, not line by line: an initial
+    commit's patch is all hunk body (1.6 million lines for git/git's tree)."""
+
+    __slots__ = ("_lines", "_next", "_pending", "_pieces")
+
+    def __init__(self, pieces: Iterable[bytes]) -> None:
+        self._pieces = iter(pieces)
+        self._lines: list[bytes] = []
+        self._next = 0
+        self._pending = b""  # the start of a line the next piece goes on with
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> bytes:
+        if self._next >= len(self._lines) and not self._fill():
+            raise StopIteration
+        line = self._lines[self._next]
+        self._next += 1
+        return line
+
+    def _fill(self) -> bool:
+        """The next whole lines from the pieces; False when there are none left."""
+        parts = [self._pending]  # a line longer than a piece: joined once, when it ends
+        for piece in self._pieces:
+            parts.append(piece)
+            if b"\n" in piece:
+                lines = b"".join(parts).split(b"\n")
+                self._pending = lines.pop()
+                self._lines, self._next = lines, 0
+                return True
+        last = b"".join(parts)  # the end of a patch that does not end with a newline
+        self._pending = b""
+        self._lines, self._next = ([last] if last else []), 0
+        return bool(last)
+
+    def skip(self, count: int) -> None:
+        """Pass over `count` lines of a hunk; "\\ No newline at end of file" is not one."""
+        while count > 0:
+            if self._next >= len(self._lines) and not self._fill():
+                return
+            taken = self._lines[self._next : self._next + count]
+            self._next += len(taken)
+            count -= len(taken) - (b"\n" + b"\n".join(taken)).count(b"\n\\")
+
+
+def _changes(lines: _Lines) -> Iterator[FileChange]:
     commit = ""
     part = 0
     current: FileChange | None = None
@@ -68,7 +115,7 @@ def _changes(lines: Iterator[bytes]) -> Iterator[FileChange]:
             old_count, start, new_count = _hunk_header(line)
             if new_count:
                 current.added.append((start, start + new_count - 1))
-            _skip_hunk_body(lines, old_count + new_count)
+            lines.skip(old_count + new_count)
         else:
             _header_line(current, line)
     if current is not None:
@@ -142,16 +189,6 @@ def _hunk_header(line: bytes) -> tuple[int, int, int]:
     old_count = int(old.partition(b",")[2] or 1)
     start, _, count = new[1:].partition(b",")
     return old_count, int(start), int(count or 1)
-
-
-def _skip_hunk_body(lines: Iterator[bytes], count: int) -> None:
-    remaining = count
-    while remaining > 0:
-        line = next(lines, None)
-        if line is None:
-            return
-        if not line.startswith(b"\\"):  # "\ No newline at end of file" is not a hunk line
-            remaining -= 1
 
 
 _ESCAPES = {
