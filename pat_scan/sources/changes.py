@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import os
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
@@ -63,22 +64,59 @@ def blobs(
     excluded: Callable[[str], bool] = lambda path: False,
 ) -> Iterator[tuple[FileChange, Blob]]:
     """Each scannable change with its new content; files that `excluded` (the configuration's
-    test, on file paths) refuses are marked so without being read."""
+    test, on file paths) refuses are marked so without being read. Blobs are read as they are
+    wanted through one `git cat-file --batch`: memory holds one at a time (and those a later
+    change shares), not the whole commit."""
     wanted = [c for c in changes if c.scannable]
     skipped = {c.path for c in wanted if excluded(os.path.join(root, c.path))}
-    read = [c for c in wanted if c.path not in skipped]
-    ids = dict.fromkeys(c.blob for c in read)  # shared blobs: once
-    ids.update(dict.fromkeys(c.old_blob for c in read if c.binary and c.old_blob.strip("0")))
-    # An empty commit, or nothing but excluded files: no git process to start.
-    contents = {oid: data for oid, _, _, data in git.iter_blobs(root, ids, max_size)} if ids else {}
+    needed: list[str] = []  # in the order they are wanted
     for change in wanted:
-        if change.path in skipped:
-            yield change, Blob(change.path, skipped="excluded")
-            continue
-        data = contents[change.blob]
-        before = contents.get(change.old_blob) if change.binary else None
-        if data is None:  # larger than the limit: read again in pieces when it is scanned
-            pieces = functools.partial(git.blob_pieces, root, change.blob, max_size)
-            yield change, Blob(change.path, pieces=pieces, before=before)
-        else:
-            yield change, Blob(change.path, data, before=before)
+        if change.path not in skipped:
+            needed.append(change.blob)
+            if change.binary and change.old_blob.strip("0"):
+                needed.append(change.old_blob)
+    # An empty commit, or nothing but excluded files: no git process to start.
+    contents = _Contents(root, needed, max_size) if needed else None
+    try:
+        for change in wanted:
+            if change.path in skipped or contents is None:
+                yield change, Blob(change.path, skipped="excluded")
+                continue
+            data = contents.take(change.blob)
+            binary_before = change.binary and change.old_blob.strip("0")
+            before = contents.take(change.old_blob) if binary_before else None
+            if data is None:  # larger than the limit: read again in pieces when it is scanned
+                pieces = functools.partial(git.blob_pieces, root, change.blob, max_size)
+                yield change, Blob(change.path, pieces=pieces, before=before)
+            else:
+                yield change, Blob(change.path, data, before=before)
+    finally:
+        if contents is not None:
+            contents.close()
+
+
+class _Contents:
+    """Blobs read in the order they are wanted, each once: what a later change wants again
+    (the same blob staged at two paths) is kept until then, nothing else."""
+
+    def __init__(self, root: Path, needed: Sequence[str], max_size: int) -> None:
+        self._uses = Counter(needed)
+        self._reader = git.BlobReader(root)
+        self._objects = self._reader.read(list(dict.fromkeys(needed)), max_size)
+        self._held: dict[str, bytes | None] = {}
+
+    def take(self, oid: str) -> bytes | None:
+        """The content of `oid` (None above the size limit), in the order `needed` gave."""
+        while oid not in self._held:
+            found, _, _, data = next(self._objects)
+            self._held[found] = data
+        self._uses[oid] -= 1
+        return self._held[oid] if self._uses[oid] else self._held.pop(oid)
+
+    def close(self) -> None:
+        """git's exit checked once every blob was taken; else (an error, an interrupt) stopped."""
+        try:
+            if not any(self._uses.values()):
+                self._reader.finish()
+        finally:
+            self._reader.close()
