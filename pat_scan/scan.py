@@ -72,14 +72,15 @@ def scan_hook(session: Session, hook: HookOptions) -> Result:
         (blob if change.commit else blob._replace(path=shown(blob.path)), change)
         for change, blob in changes.blobs(root, found, session.max_size, excluded)
     )
-    whole_paths = [str(root / f) for f in whole]
-    passed = (
-        (blob, None)
+
+    def passed() -> Iterator[tuple[Blob, FileChange | None]]:
+        whole_paths = [str(root / f) for f in whole()]
         for blob in files.blobs(
             whole_paths, use_git=False, max_size=session.max_size, excluded=excluded
-        )
-    )
-    entries: Iterator[tuple[Blob, FileChange | None]] = itertools.chain(staged, passed)
+        ):
+            yield blob, None
+
+    entries: Iterator[tuple[Blob, FileChange | None]] = itertools.chain(staged, passed())
     # The engine only when something is left to scan: an empty or all-excluded commit skips it.
     ahead: list[tuple[Blob, FileChange | None]] = []
     for entry in entries:
@@ -113,17 +114,24 @@ def _hook_paths(root: Path, here: Path) -> tuple[Callable[[str], str], Callable[
 
 def _hook_targets(
     root: Path, hook: HookOptions, passed: list[str]
-) -> tuple[list[FileChange], list[str]]:
-    """(changes whose added lines to check, files to scan whole), paths relative to the root."""
+) -> tuple[Iterable[FileChange], Callable[[], list[str]]]:
+    """(changes whose added lines to check, and once they have all been taken, the files to
+    scan whole), paths relative to the root."""
     from pat_scan.sources import changes
 
     if hook.from_ref and hook.to_ref:  # pre-push
-        return changes.pushed(root, hook.from_ref, hook.to_ref), []
+        return changes.pushed(root, hook.from_ref, hook.to_ref), list
     if hook.in_commit or not passed:  # inside `git commit`, or run by hand
-        found = changes.staged(root, passed)
-        staged_paths = {c.path for c in found}
-        return found, [f for f in passed if f not in staged_paths]  # never skip a passed file
-    return [], passed  # pre-commit run --files / --all-files
+        staged_paths: set[str] = set()
+
+        def staged() -> Iterator[FileChange]:
+            for change in changes.staged(root, passed):
+                staged_paths.add(change.path)
+                yield change
+
+        # Never skip a passed file: one without a staged change is scanned whole.
+        return staged(), lambda: [f for f in passed if f not in staged_paths]
+    return [], lambda: passed  # pre-commit run --files / --all-files
 
 
 class _FileChunkTask:

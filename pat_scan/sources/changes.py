@@ -7,9 +7,10 @@ lines the change added, so findings can be limited to what the commit introduces
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from pat_scan import git
@@ -17,11 +18,11 @@ from pat_scan.sources import Blob, diff
 from pat_scan.sources.diff import FileChange
 
 
-def staged(root: Path, paths: Sequence[str] = ()) -> list[FileChange]:
+def staged(root: Path, paths: Sequence[str] = ()) -> Iterator[FileChange]:
     """What the commit being made adds to the current branch (for a merge, under pre-commit
     or pre-merge-commit, what it brings in from the merged branch too: the index against
-    HEAD)."""
-    return diff.parse(git.staged_patch(root, paths))
+    HEAD), each change as soon as git's patch has told all of it."""
+    return diff.changes(git.staged_patch(root, paths))
 
 
 def pushed(root: Path, from_ref: str, to_ref: str) -> list[FileChange]:
@@ -59,50 +60,70 @@ def _merges(changes: list[FileChange], parents: dict[str, int]) -> list[FileChan
 
 def blobs(
     root: Path,
-    changes: Sequence[FileChange],
+    changes: Iterable[FileChange],
     max_size: int,
     excluded: Callable[[str], bool] = lambda path: False,
 ) -> Iterator[tuple[FileChange, Blob]]:
     """Each scannable change with its new content; files that `excluded` (the configuration's
-    test, on file paths) refuses are marked so without being read. Blobs are read as they are
-    wanted through one `git cat-file --batch`: memory holds one at a time (and those a later
-    change shares), not the whole commit."""
-    wanted = [c for c in changes if c.scannable]
-    skipped = {c.path for c in wanted if excluded(os.path.join(root, c.path))}
-    needed: list[str] = []  # in the order they are wanted
-    for change in wanted:
-        if change.path not in skipped:
-            needed.append(change.blob)
-            if change.binary and change.old_blob.strip("0"):
-                needed.append(change.old_blob)
-    # An empty commit, or nothing but excluded files: no git process to start.
-    contents = _Contents(root, needed, max_size) if needed else None
+    test, on file paths) refuses are marked so without being read. Changes are taken a batch
+    at a time, as the patch is still being parsed, and their blobs read as they are wanted
+    through one `git cat-file --batch`: git's diff, git's reads and the scan overlap, and
+    memory holds one blob at a time (and those a later change of the batch shares)."""
+    reader: git.BlobReader | None = None
+    complete = False
     try:
-        for change in wanted:
-            if change.path in skipped or contents is None:
-                yield change, Blob(change.path, skipped="excluded")
-                continue
-            data = contents.take(change.blob)
-            binary_before = change.binary and change.old_blob.strip("0")
-            before = contents.take(change.old_blob) if binary_before else None
-            if data is None:  # larger than the limit: read again in pieces when it is scanned
-                pieces = functools.partial(git.blob_pieces, root, change.blob, max_size)
-                yield change, Blob(change.path, pieces=pieces, before=before)
-            else:
-                yield change, Blob(change.path, data, before=before)
+        for batch in _batches((c for c in changes if c.scannable), _BATCH_CHANGES):
+            skipped = {c.path for c in batch if excluded(os.path.join(root, c.path))}
+            needed: list[str] = []  # in the order they are wanted
+            for change in batch:
+                if change.path not in skipped:
+                    needed.append(change.blob)
+                    if change.binary and change.old_blob.strip("0"):
+                        needed.append(change.old_blob)
+            # An empty commit, or nothing but excluded files: no git process to start.
+            if needed and reader is None:
+                reader = git.BlobReader(root)
+            contents = _Contents(reader, needed, max_size) if reader and needed else None
+            for change in batch:
+                if change.path in skipped or contents is None:
+                    yield change, Blob(change.path, skipped="excluded")
+                    continue
+                data = contents.take(change.blob)
+                binary_before = change.binary and change.old_blob.strip("0")
+                before = contents.take(change.old_blob) if binary_before else None
+                if data is None:  # larger than the limit: read again in pieces when scanned
+                    pieces = functools.partial(git.blob_pieces, root, change.blob, max_size)
+                    yield change, Blob(change.path, pieces=pieces, before=before)
+                else:
+                    yield change, Blob(change.path, data, before=before)
+        complete = True
     finally:
-        if contents is not None:
-            contents.close()
+        if reader is not None:
+            try:
+                if complete:  # git's exit checked; else (an error, an interrupt) it is stopped
+                    reader.finish()
+            finally:
+                reader.close()
+
+
+_BATCH_CHANGES = 128
+
+
+def _batches(items: Iterable[FileChange], size: int) -> Iterator[list[FileChange]]:
+    iterator = iter(items)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
 
 
 class _Contents:
-    """Blobs read in the order they are wanted, each once: what a later change wants again
-    (the same blob staged at two paths) is kept until then, nothing else."""
+    """One batch's blobs, read in the order they are wanted, each once: what a later change
+    wants again (the same blob staged at two paths) is kept until then, nothing else."""
 
-    def __init__(self, root: Path, needed: Sequence[str], max_size: int) -> None:
+    def __init__(self, reader: git.BlobReader, needed: Sequence[str], max_size: int) -> None:
         self._uses = Counter(needed)
-        self._reader = git.BlobReader(root)
-        self._objects = self._reader.read(list(dict.fromkeys(needed)), max_size)
+        distinct = list(dict.fromkeys(needed))
+        self._unread = len(distinct)
+        self._objects = reader.read(distinct, max_size)
         self._held: dict[str, bytes | None] = {}
 
     def take(self, oid: str) -> bytes | None:
@@ -110,13 +131,8 @@ class _Contents:
         while oid not in self._held:
             found, _, _, data = next(self._objects)
             self._held[found] = data
+            self._unread -= 1
+            if not self._unread:  # let the batch end: one left suspended closes the reader
+                next(self._objects, None)
         self._uses[oid] -= 1
         return self._held[oid] if self._uses[oid] else self._held.pop(oid)
-
-    def close(self) -> None:
-        """git's exit checked once every blob was taken; else (an error, an interrupt) stopped."""
-        try:
-            if not any(self._uses.values()):
-                self._reader.finish()
-        finally:
-            self._reader.close()

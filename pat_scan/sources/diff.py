@@ -46,7 +46,12 @@ class FileChange:
 
 def parse(patch: bytes | Iterable[bytes]) -> list[FileChange]:
     """The changes of a patch, given whole or in pieces as git writes it (split anywhere)."""
-    return list(_changes(_Lines([patch] if isinstance(patch, bytes) else patch)))
+    return list(changes(patch))
+
+
+def changes(patch: bytes | Iterable[bytes]) -> Iterator[FileChange]:
+    """`parse`, a change at a time: each as soon as the pieces read so far hold all of it."""
+    return _changes(_Lines([patch] if isinstance(patch, bytes) else patch))
 
 
 class _Lines:
