@@ -51,6 +51,31 @@ def test_excluded_staged_files_are_counted_and_build_no_engine(
     assert not built & {"rules", "hs"}  # no rules loaded, no database built
 
 
+def test_a_large_commit_read_in_batches_finds_what_each_file_adds(hooked: Path) -> None:
+    """Blobs are read a batch of changes at a time while the patch is parsed: the same blob at
+    paths in different batches, excluded files among them and a file passed by pre-commit that
+    has no staged change are all still accounted for, in order."""
+    (hooked / ".pat-scan.yaml").write_text("exclude: [skip/**]\n")
+    shared = f"TOKEN = '{token(seed=3)}'\n"
+    names = [f"m{index:03}.py" for index in range(300)]
+    for index, name in enumerate(names):
+        (hooked / name).write_text(shared if index in (5, 200) else f"value = {index}\n")
+    (hooked / "skip").mkdir()
+    (hooked / "skip" / "k.py").write_text(shared)
+    (hooked / "last.py").write_text(f"x = 1\nT = '{token(seed=4)}'\n")
+    (hooked / "unstaged.py").write_text(f"U = '{token(seed=5)}'\n")
+    git(hooked, "add", *names, "skip/k.py", "last.py")
+    passed = [*names, "skip/k.py", "last.py", "unstaged.py"]
+    index = {"GIT_INDEX_FILE": str(hooked / ".git" / "index")}  # as git runs its hooks
+    result = run_process("hook", "--format", "json", *passed, cwd=hooked, env=index)
+    report = result.json()
+    assert result.code == 1, result.err
+    found = [(f["path"], f["line"]) for f in report["findings"]]
+    assert found == [("last.py", 2), ("m005.py", 1), ("m200.py", 1), ("unstaged.py", 1)]
+    assert report["stats"]["files_scanned"] == 302
+    assert report["stats"]["skipped"] == {"excluded": 1}
+
+
 def test_secret_already_in_head_does_not_block_unrelated_edit(hooked: Path) -> None:
     (hooked / "app.py").write_text(f"TOKEN = '{token()}'\n")
     git(hooked, "add", "app.py")
