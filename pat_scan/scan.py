@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
-from pat_scan import parallel, suppress
+from pat_scan import suppress
 from pat_scan.config import Config
 from pat_scan.content import scan_content
 from pat_scan.engine import Matcher
@@ -33,6 +33,7 @@ _CHUNK_FILES = 64
 def scan_paths(session: Session, paths: Sequence[str], use_git: bool) -> Result:
     """Scan the files and directories `paths` name (git-aware unless `use_git` is false), in
     worker processes when the tree is large; the same result, in the same order, either way."""
+    from pat_scan import parallel  # multiprocessing: not on the hook's import path
     from pat_scan.sources import files
 
     listing = files.listing(paths, use_git)
@@ -145,6 +146,7 @@ class _FileChunkTask:
         self.baselines = baselines
 
     def __call__(self, chunk: Sequence[tuple[str, str]]) -> Result:
+        from pat_scan import parallel
         from pat_scan.sources import files
 
         blobs = files.read_all(((display, Path(real)) for display, real in chunk), self.max_size)

@@ -5,6 +5,9 @@ kind of change a commit can carry."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +77,22 @@ def test_a_large_commit_read_in_batches_finds_what_each_file_adds(hooked: Path) 
     assert found == [("last.py", 2), ("m005.py", 1), ("m200.py", 1), ("unstaged.py", 1)]
     assert report["stats"]["files_scanned"] == 302
     assert report["stats"]["skipped"] == {"excluded": 1}
+
+
+def test_the_hook_imports_no_process_pool(hooked: Path) -> None:
+    """A commit is scanned in the hook's own process: multiprocessing (~20 ms to import) is
+    left to the tree and history scans that may start a pool."""
+    (hooked / "app.py").write_text("print('hi')\n")
+    git(hooked, "add", "app.py")
+    probe = (
+        "import sys; from pat_scan import cli; code = cli.main(['hook']);"
+        "print(code, 'multiprocessing' in sys.modules, 'pat_scan.engine' in sys.modules)"
+    )
+    index = {**os.environ, "GIT_INDEX_FILE": str(hooked / ".git" / "index")}
+    out = subprocess.run(
+        [sys.executable, "-c", probe], cwd=hooked, env=index, capture_output=True, text=True
+    )
+    assert out.stdout.split()[-3:] == ["0", "False", "True"], out.stderr
 
 
 def test_secret_already_in_head_does_not_block_unrelated_edit(hooked: Path) -> None:
