@@ -36,18 +36,29 @@ def scan_paths(session: Session, paths: Sequence[str], use_git: bool) -> Result:
     from pat_scan import parallel  # multiprocessing: not on the hook's import path
     from pat_scan.sources import files
 
-    listing = files.listing(paths, use_git)
     excluded = session.config.excluder()
-    wanted = [(display, str(real)) for display, real in listing if not excluded(display)]
-    result = Result()
-    if len(wanted) < len(listing):
-        result.stats.skipped["excluded"] = len(listing) - len(wanted)
-    chunks = (wanted[i : i + _CHUNK_FILES] for i in range(0, len(wanted), _CHUNK_FILES))
-    workers = parallel.jobs() if _large(wanted) else 1
+    skipped = 0
+
+    def wanted() -> Iterator[tuple[str, str]]:
+        nonlocal skipped
+        for display, real in files.listing(paths, use_git):
+            if excluded(display):
+                skipped += 1
+            else:
+                yield display, str(real)
+
+    # Listed as they are scanned: the first files are in the workers while the rest are found.
+    first, rest, large = _first_files(wanted())
+    todo = itertools.chain(first, rest)
+    chunks = iter(lambda: list(itertools.islice(todo, _CHUNK_FILES)), [])
+    workers = parallel.jobs() if large else 1
     task = _FileChunkTask(session.max_size, session.config.baseline_names())
+    result = Result()
     with contextlib.closing(parallel.ordered_map(task, chunks, session.matcher, workers)) as done:
         for part in done:  # closed on an error or Ctrl-C: a pool stops at once
             result.merge(part)
+    if skipped:
+        result.stats.skipped["excluded"] += skipped
     return _suppress(result, session.config)
 
 
@@ -154,18 +165,22 @@ class _FileChunkTask:
         return _unsuppressed(entries, parallel.matcher(), self.baselines)
 
 
-def _large(files: Sequence[tuple[str, str]]) -> bool:
-    if len(files) < PARALLEL_FILES:
-        return False
+def _first_files(
+    files: Iterator[tuple[str, str]],
+) -> tuple[list[tuple[str, str]], Iterator[tuple[str, str]], bool]:
+    """(the first files, the rest, whether the tree is large enough to be worth a second
+    process: many files, and many bytes between them): as many files as it takes to know,
+    all of them when it is not."""
+    first: list[tuple[str, str]] = []
     total = 0
-    for _, real in files:
-        try:
-            total += os.stat(real).st_size
-        except OSError:
-            continue
-        if total >= PARALLEL_BYTES:
-            return True
-    return False
+    for item in files:
+        first.append(item)
+        if total < PARALLEL_BYTES:
+            with contextlib.suppress(OSError):  # gone meanwhile: its read will say so
+                total += os.stat(item[1]).st_size
+        if len(first) >= PARALLEL_FILES and total >= PARALLEL_BYTES:
+            return first, files, True
+    return first, files, False
 
 
 def scan_entries(

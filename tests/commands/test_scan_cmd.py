@@ -242,7 +242,7 @@ def test_large_trees_scan_in_parallel_with_the_same_result(
     monkeypatch.setattr(parallel, "jobs", lambda: 2)  # a pool even on one processor
     corpus = write_tree(tmp_path / "tree", 6, files=260, seed=11)
     listing = [(str(p), str(p)) for p in sorted((tmp_path / "tree").rglob("*")) if p.is_file()]
-    assert scan._large(listing)  # else both runs would be in-process and prove nothing
+    assert scan._first_files(iter(listing))[2]  # else both runs would be in-process: no proof
     parallel_run = cli("scan", "--no-git", "--format", "json", str(tmp_path / "tree"))
     monkeypatch.setattr(scan, "PARALLEL_FILES", 10**9)  # force the in-process path
     serial_run = cli("scan", "--no-git", "--format", "json", str(tmp_path / "tree"))
