@@ -160,7 +160,7 @@ class _FileChunkTask:
         from pat_scan import parallel
         from pat_scan.sources import files
 
-        blobs = files.read_all(((display, Path(real)) for display, real in chunk), self.max_size)
+        blobs = files.read_all(chunk, self.max_size)
         entries = ((blob, None) for blob in blobs)
         return _unsuppressed(entries, parallel.matcher(), self.baselines)
 

@@ -30,7 +30,7 @@ def listing(paths: Sequence[str], use_git: bool) -> Iterator[tuple[str, Path]]:
 
 
 def read_all(
-    files: Iterable[tuple[str, Path]], max_size: int, excluded: Excluded = lambda _: False
+    files: Iterable[tuple[str, str | Path]], max_size: int, excluded: Excluded = lambda _: False
 ) -> Iterator[Blob]:
     for display, real in files:
         if excluded(display):
@@ -47,15 +47,15 @@ def stdin_blob(max_size: int) -> Blob:
     return Blob("-", pieces=lambda: itertools.chain([first], rest))
 
 
-def read(display: str, real: Path, max_size: int) -> Blob:
+def read(display: str, real: str | Path, max_size: int) -> Blob:
     try:
-        info = real.lstat()
+        info = os.lstat(real)
         if stat.S_ISLNK(info.st_mode):
             return Blob(display, skipped="symlink")  # never followed out of the tree
         if not stat.S_ISREG(info.st_mode):
             return Blob(display, skipped="not a regular file")
         if info.st_size <= max_size:
-            with real.open("rb") as handle:
+            with open(real, "rb") as handle:
                 data = handle.read(max_size + 1)
             if len(data) <= max_size:  # else it grew since: read it in pieces
                 return Blob(display, data)
@@ -64,9 +64,9 @@ def read(display: str, real: Path, max_size: int) -> Blob:
     return Blob(display, pieces=functools.partial(_pieces, real, max_size))
 
 
-def _pieces(real: Path, size: int) -> Iterator[bytes]:
+def _pieces(real: str | Path, size: int) -> Iterator[bytes]:
     """A large file, `size` bytes at a time (an error reading it raises OSError)."""
-    with real.open("rb") as handle:
+    with open(real, "rb") as handle:
         yield from iter(lambda: handle.read(size), b"")
 
 
@@ -107,9 +107,10 @@ def _expand(path: Path, use_git: bool) -> Iterator[tuple[str, Path]]:
 def _walk(top: Path) -> Iterator[tuple[str, Path]]:
     for folder, dirs, names in os.walk(top):  # os.walk does not follow directory links
         dirs[:] = sorted(d for d in dirs if d != ".git")
-        where = _display(Path(folder))
+        parent = Path(folder)  # each file's Path made from it: only the name parsed again
+        where = _display(parent)
         for name in sorted(names):
-            yield _joined(where, name), Path(folder, name)
+            yield _joined(where, name), parent / name
 
 
 def _joined(folder: str, name: str) -> str:
