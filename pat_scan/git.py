@@ -102,15 +102,26 @@ PATCH_OPTIONS = (
 )
 
 
-def staged_patch(root: Path, paths: Sequence[str] = ()) -> Iterator[bytes]:
+def staged_patch(
+    root: Path, paths: Sequence[str] = (), without_added: bool = False
+) -> Iterator[bytes]:
     """What the commit being made adds, as a patch in pieces (`stream_output`): the index
-    (GIT_INDEX_FILE, inherited) against HEAD. Streamed: a large staged file is never held whole
-    as patch text.
+    (GIT_INDEX_FILE, inherited) against HEAD; `without_added`, of every file but those the
+    commit adds (`staged_changes` lists those). Streamed: a large staged file is never held
+    whole as patch text.
 
     On the first commit there is no HEAD; `git diff --cached` then compares with the empty tree.
     """
-    diff = ("diff", "--cached", *PATCH_OPTIONS, "--", *paths)
+    only = ("--diff-filter=a",) if without_added else ()
+    diff = ("diff", "--cached", *PATCH_OPTIONS, *only, "--", *paths)
     return stream_output(("--literal-pathspecs", "-c", "core.quotePath=true", *diff), root)
+
+
+def staged_changes(root: Path, paths: Sequence[str] = ()) -> bytes:
+    """`git diff --cached --raw -z` with the patch's rename detection: each staged change's
+    modes, blob ids, status and path(s), in the patch's order, without reading any blob."""
+    raw = ("diff", "--cached", "--raw", "-z", "--no-abbrev", "--find-renames", "--", *paths)
+    return run(("--literal-pathspecs", *raw), cwd=root)
 
 
 def range_patch(root: Path, revisions: Sequence[str], merges: bool = False) -> Iterator[bytes]:

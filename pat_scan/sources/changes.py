@@ -21,8 +21,37 @@ from pat_scan.sources.diff import FileChange
 def staged(root: Path, paths: Sequence[str] = ()) -> Iterator[FileChange]:
     """What the commit being made adds to the current branch (for a merge, under pre-commit
     or pre-merge-commit, what it brings in from the merged branch too: the index against
-    HEAD), each change as soon as git's patch has told all of it."""
-    return diff.changes(git.staged_patch(root, paths))
+    HEAD), each change as soon as git's patch has told all of it.
+
+    A file the commit adds is added whole: it is listed (`git diff --raw`) without git printing
+    it as patch text, which for an initial commit would be the whole tree, read and held by git
+    and parsed here only to learn that every line is new."""
+    listed = diff.parse_raw(git.staged_changes(root, paths))
+    if not any(change.status == "A" for change in listed):
+        return diff.changes(git.staged_patch(root, paths))
+    return iter(_with_added_whole(root, paths, listed))
+
+
+def _with_added_whole(
+    root: Path, paths: Sequence[str], listed: Sequence[diff.RawChange]
+) -> list[FileChange]:
+    """The changes in the patch's order: the added files from the listing, the others from the
+    patch of all but them. A patch change's place is its path's in the listing (a deletion, with
+    no new path, stays after the change before it: it has nothing to scan)."""
+    place = {change.path: index for index, change in enumerate(listed)}
+    others = (
+        diff.parse(git.staged_patch(root, paths, without_added=True))
+        if any(change.status != "A" for change in listed)
+        else []
+    )
+    placed: list[tuple[int, FileChange]] = []
+    last = -1
+    for change in others:
+        last = place.get(change.path, last)
+        placed.append((last, change))
+    placed += [(place[c.path], diff.added_whole(c)) for c in listed if c.status == "A"]
+    placed.sort(key=lambda pair: pair[0])  # stable: a file's own patch changes keep their order
+    return [change for _, change in placed]
 
 
 def pushed(root: Path, from_ref: str, to_ref: str) -> list[FileChange]:

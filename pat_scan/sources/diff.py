@@ -7,7 +7,9 @@ counts, so content that looks like a header ("diff --git", "+++ b/x") cannot con
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Iterator, Sequence
+from typing import NamedTuple
 
 COMMIT_MARKER = b"\0commit "  # what `--format=%x00commit %H` prints before each commit's patch
 _GITLINK = "160000"
@@ -42,6 +44,49 @@ class FileChange:
 
     def touches(self, first: int, last: int) -> bool:
         return any(start <= last and first <= end for start, end in self.added)
+
+
+# The empty blob's id (SHA-1 and SHA-256 repositories): an empty new file adds no line.
+_EMPTY_BLOBS = frozenset(
+    {
+        "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391",
+        "473a0f4c3be8a93681a267e3b1e9a7dcda1185436fe141f7749120a303721813",
+    }
+)
+
+
+class RawChange(NamedTuple):
+    """One line of `git diff --raw -z`: a change without its text."""
+
+    status: str  # A, M, D, T, U, R<score>, C<score>
+    new_mode: str
+    old_blob: str
+    new_blob: str
+    path: str  # the new path of a rename or copy
+
+
+def parse_raw(output: bytes) -> list[RawChange]:
+    """The changes `git diff --raw -z --no-abbrev` lists, in its order."""
+    fields = output.split(b"\0")
+    found: list[RawChange] = []
+    index = 0
+    while index < len(fields) and fields[index].startswith(b":"):
+        _, new_mode, old_blob, new_blob, status = fields[index][1:].decode().split(" ")
+        paths = 2 if status[:1] in ("R", "C") else 1
+        path = fields[index + paths].decode("utf-8", "surrogateescape")
+        found.append(RawChange(status, new_mode, old_blob, new_blob, path))
+        index += 1 + paths
+    return found
+
+
+def added_whole(change: RawChange) -> FileChange:
+    """The change a patch would give for a file the commit adds (status A): every line of it
+    added, none if it is empty; what its text is does not matter."""
+    found = FileChange(change.path)
+    found.blob, found.old_blob, found.mode = change.new_blob, change.old_blob, change.new_mode
+    if change.new_blob not in _EMPTY_BLOBS:
+        found.added.append((1, sys.maxsize))
+    return found
 
 
 def parse(patch: bytes | Iterable[bytes]) -> list[FileChange]:

@@ -5,6 +5,7 @@ kind of change a commit can carry."""
 
 from __future__ import annotations
 
+import builtins
 import os
 import subprocess
 import sys
@@ -93,6 +94,19 @@ def test_the_hook_imports_no_process_pool(hooked: Path) -> None:
         [sys.executable, "-c", probe], cwd=hooked, env=index, capture_output=True, text=True
     )
     assert out.stdout.split()[-3:] == ["0", "False", "True"], out.stderr
+
+
+def test_an_empty_staged_file_is_not_read_from_the_work_tree(hooked: Path) -> None:
+    """Before: a new empty file's patch names it on no +++ line, so the hook took it for a
+    passed file without a staged change and scanned the work tree's copy, which here holds a
+    token the commit does not."""
+    (hooked / "empty.py").write_text("")
+    git(hooked, "add", "empty.py")
+    (hooked / "empty.py").write_text(f"TOKEN = '{token()}'\n")  # not staged
+    index = {"GIT_INDEX_FILE": str(hooked / ".git" / "index")}
+    result = run_process("hook", "--format", "json", "empty.py", cwd=hooked, env=index)
+    assert result.code == 0, result.out
+    assert result.json()["findings"] == [] and result.json()["stats"]["files_scanned"] == 0
 
 
 def test_secret_already_in_head_does_not_block_unrelated_edit(hooked: Path) -> None:
@@ -241,14 +255,14 @@ def test_a_file_the_hook_cannot_read_stops_the_commit(
     """Before: `pat-scan hook FILE` with an unreadable FILE said "Passed" (exit 0)."""
     locked = repo / "locked.txt"
     locked.write_text(f"t = '{token()}'\n")
-    real_open = Path.open
+    real_open = builtins.open
 
-    def refusing_open(path: Path, *args: Any, **kwargs: Any) -> Any:
-        if path.name == locked.name:
+    def refusing_open(path: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(path, (str, os.PathLike)) and os.path.basename(path) == locked.name:
             raise PermissionError(13, "Permission denied", str(path))
         return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "open", refusing_open)
+    monkeypatch.setattr(builtins, "open", refusing_open)
     result = cli("hook", "locked.txt", cwd=repo)
     assert result.code == 3
     assert "locked.txt: unreadable" in result.err and "commit is stopped" in result.err
