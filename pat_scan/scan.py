@@ -4,12 +4,15 @@ suppression → result. A history has its own pipeline, in `history/`."""
 from __future__ import annotations
 
 import contextlib
+import functools
+import itertools
 import os
+import posixpath
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
-from pat_scan import parallel, suppress
+from pat_scan import suppress
 from pat_scan.config import Config
 from pat_scan.content import scan_content
 from pat_scan.engine import Matcher
@@ -30,20 +33,32 @@ _CHUNK_FILES = 64
 def scan_paths(session: Session, paths: Sequence[str], use_git: bool) -> Result:
     """Scan the files and directories `paths` name (git-aware unless `use_git` is false), in
     worker processes when the tree is large; the same result, in the same order, either way."""
+    from pat_scan import parallel  # multiprocessing: not on the hook's import path
     from pat_scan.sources import files
 
-    listing = files.listing(paths, use_git)
     excluded = session.config.excluder()
-    wanted = [(display, str(real)) for display, real in listing if not excluded(display)]
-    result = Result()
-    if len(wanted) < len(listing):
-        result.stats.skipped["excluded"] = len(listing) - len(wanted)
-    chunks = (wanted[i : i + _CHUNK_FILES] for i in range(0, len(wanted), _CHUNK_FILES))
-    workers = parallel.jobs() if _large(wanted) else 1
+    skipped = 0
+
+    def wanted() -> Iterator[tuple[str, str]]:
+        nonlocal skipped
+        for display, real in files.listing(paths, use_git):
+            if excluded(display):
+                skipped += 1
+            else:
+                yield display, str(real)
+
+    # Listed as they are scanned: the first files are in the workers while the rest are found.
+    first, rest, large = _first_files(wanted())
+    todo = itertools.chain(first, rest)
+    chunks = iter(lambda: list(itertools.islice(todo, _CHUNK_FILES)), [])
+    workers = parallel.jobs() if large else 1
     task = _FileChunkTask(session.max_size, session.config.baseline_names())
+    result = Result()
     with contextlib.closing(parallel.ordered_map(task, chunks, session.matcher, workers)) as done:
         for part in done:  # closed on an error or Ctrl-C: a pool stops at once
             result.merge(part)
+    if skipped:
+        result.stats.skipped["excluded"] += skipped
     return _suppress(result, session.config)
 
 
@@ -58,48 +73,77 @@ def scan_hook(session: Session, hook: HookOptions) -> Result:
     """What the hook must check, by the mode git and pre-commit run it in: a push's commits, a
     commit's staged blobs (findings on added lines only), or the files pre-commit passed, whole.
     Paths are shown relative to the current directory, but a pushed commit's are the
-    repository's."""
+    repository's. Blobs are read and scanned one after another, never all held at once."""
     from pat_scan.sources import changes, files
-    from pat_scan.suppress.baseline import root_relative
 
     root = session.root
     excluded = session.config.excluder()
-    found, whole = _hook_targets(root, hook, [root_relative(f, root) for f in hook.files])
-    here = Path.cwd()
-    entries: list[tuple[Blob, FileChange | None]] = [
-        (
-            blob
-            if change.commit
-            else blob._replace(path=root_relative(str(root / blob.path), here)),
-            change,
-        )
+    to_root, shown = _hook_paths(root, Path.cwd())
+    found, whole = _hook_targets(root, hook, [to_root(f) for f in hook.files])
+    staged = (
+        (blob if change.commit else blob._replace(path=shown(blob.path)), change)
         for change, blob in changes.blobs(root, found, session.max_size, excluded)
-    ]
-    whole_paths = [str(root / f) for f in whole]
-    entries += [
-        (blob, None)
+    )
+
+    def passed() -> Iterator[tuple[Blob, FileChange | None]]:
+        whole_paths = [str(root / f) for f in whole()]
         for blob in files.blobs(
             whole_paths, use_git=False, max_size=session.max_size, excluded=excluded
-        )
-    ]
+        ):
+            yield blob, None
+
+    entries: Iterator[tuple[Blob, FileChange | None]] = itertools.chain(staged, passed())
     # The engine only when something is left to scan: an empty or all-excluded commit skips it.
-    matcher = session.matcher if any(not blob.skipped for blob, _ in entries) else None
-    return scan_entries(entries, matcher, session.config)
+    ahead: list[tuple[Blob, FileChange | None]] = []
+    for entry in entries:
+        ahead.append(entry)
+        if not entry[0].skipped:
+            break
+    matcher = session.matcher if ahead and not ahead[-1][0].skipped else None
+    return scan_entries(itertools.chain(ahead, entries), matcher, session.config)
+
+
+def _hook_paths(root: Path, here: Path) -> tuple[Callable[[str], str], Callable[[str], str]]:
+    """(a path relative to `here` made relative to `root`, a path relative to `root` made
+    relative to `here`); when `here` is the root, as under git, without a system call a path
+    (~70 µs each through `os.path.relpath`)."""
+    from pat_scan.suppress.baseline import root_relative
+
+    if here != root or os.sep != "/":
+        return functools.partial(root_relative, root=root), lambda path: root_relative(
+            str(root / path), here
+        )
+
+    def relative(path: str) -> str:
+        if not path.startswith("/"):
+            normal = posixpath.normpath(path)
+            if normal != ".." and not normal.startswith("../"):
+                return normal
+        return root_relative(path, root)
+
+    return relative, relative
 
 
 def _hook_targets(
     root: Path, hook: HookOptions, passed: list[str]
-) -> tuple[list[FileChange], list[str]]:
-    """(changes whose added lines to check, files to scan whole), paths relative to the root."""
+) -> tuple[Iterable[FileChange], Callable[[], list[str]]]:
+    """(changes whose added lines to check, and once they have all been taken, the files to
+    scan whole), paths relative to the root."""
     from pat_scan.sources import changes
 
     if hook.from_ref and hook.to_ref:  # pre-push
-        return changes.pushed(root, hook.from_ref, hook.to_ref), []
+        return changes.pushed(root, hook.from_ref, hook.to_ref), list
     if hook.in_commit or not passed:  # inside `git commit`, or run by hand
-        found = changes.staged(root, passed)
-        staged_paths = {c.path for c in found}
-        return found, [f for f in passed if f not in staged_paths]  # never skip a passed file
-    return [], passed  # pre-commit run --files / --all-files
+        staged_paths: set[str] = set()
+
+        def staged() -> Iterator[FileChange]:
+            for change in changes.staged(root, passed):
+                staged_paths.add(change.path)
+                yield change
+
+        # Never skip a passed file: one without a staged change is scanned whole.
+        return staged(), lambda: [f for f in passed if f not in staged_paths]
+    return [], lambda: passed  # pre-commit run --files / --all-files
 
 
 class _FileChunkTask:
@@ -113,25 +157,30 @@ class _FileChunkTask:
         self.baselines = baselines
 
     def __call__(self, chunk: Sequence[tuple[str, str]]) -> Result:
+        from pat_scan import parallel
         from pat_scan.sources import files
 
-        blobs = files.read_all(((display, Path(real)) for display, real in chunk), self.max_size)
+        blobs = files.read_all(chunk, self.max_size)
         entries = ((blob, None) for blob in blobs)
         return _unsuppressed(entries, parallel.matcher(), self.baselines)
 
 
-def _large(files: Sequence[tuple[str, str]]) -> bool:
-    if len(files) < PARALLEL_FILES:
-        return False
+def _first_files(
+    files: Iterator[tuple[str, str]],
+) -> tuple[list[tuple[str, str]], Iterator[tuple[str, str]], bool]:
+    """(the first files, the rest, whether the tree is large enough to be worth a second
+    process: many files, and many bytes between them): as many files as it takes to know,
+    all of them when it is not."""
+    first: list[tuple[str, str]] = []
     total = 0
-    for _, real in files:
-        try:
-            total += os.stat(real).st_size
-        except OSError:
-            continue
-        if total >= PARALLEL_BYTES:
-            return True
-    return False
+    for item in files:
+        first.append(item)
+        if total < PARALLEL_BYTES:
+            with contextlib.suppress(OSError):  # gone meanwhile: its read will say so
+                total += os.stat(item[1]).st_size
+        if len(first) >= PARALLEL_FILES and total >= PARALLEL_BYTES:
+            return first, files, True
+    return first, files, False
 
 
 def scan_entries(

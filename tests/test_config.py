@@ -88,6 +88,25 @@ def test_a_rules_path_excludes_its_packs_only(repo: Path, cli: Any) -> None:
     assert result.json()["stats"]["skipped"] == {"excluded": 1}  # the pack file alone
 
 
+def test_the_last_matching_exclude_line_decides(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """gitignore's order: a later `!` line takes back what an earlier one excluded, and a later
+    exclusion wins again; paths are tested relative to the root, however they are written."""
+    (tmp_path / ".pat-scan.yaml").write_text("exclude: ['*.log', '!keep*.log', 'keep-no.log']\n")
+    monkeypatch.chdir(tmp_path)
+    excluded = discover(None, tmp_path).excluder()
+    assert excluded("a.log") and excluded(str(tmp_path / "sub" / "b.log"))
+    assert not excluded("keep.log") and not excluded("./sub/../keep-1.log")
+    assert excluded("keep-no.log")
+    assert not excluded("a.txt") and not excluded(str(tmp_path.parent / "outside.log"))
+
+
+def test_with_nothing_to_exclude_nothing_is(tmp_path: Path) -> None:
+    excluded = discover(None, tmp_path).excluder()
+    assert not excluded(str(tmp_path / "a.log")) and not excluded("/elsewhere/b")
+
+
 @pytest.mark.parametrize("entry", [".", "./", "..", "config/.."])
 def test_a_rules_path_that_is_the_repository_or_above_is_refused(
     repo: Path, cli: Any, entry: str

@@ -59,7 +59,9 @@ def run(args: argparse.Namespace) -> int:
     options = report_options(args)
     session, result = collect(args, options)
     full = args.paths == ["."] and Path.cwd().resolve() == session.root.resolve()
-    scope = None if full else _scanned(result, session)
+    # Which baseline entries this scan can judge stale: with no baseline, none to judge (and no
+    # pass over every scanned path to find out).
+    scope = None if full or session.baseline_path is None else _scanned(result, session)
     return finish(options, session, result, "scan", scope, verify_options(args))
 
 

@@ -7,8 +7,10 @@ lines the change added, so findings can be limited to what the commit introduces
 from __future__ import annotations
 
 import functools
+import itertools
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from pat_scan import git
@@ -16,11 +18,40 @@ from pat_scan.sources import Blob, diff
 from pat_scan.sources.diff import FileChange
 
 
-def staged(root: Path, paths: Sequence[str] = ()) -> list[FileChange]:
+def staged(root: Path, paths: Sequence[str] = ()) -> Iterator[FileChange]:
     """What the commit being made adds to the current branch (for a merge, under pre-commit
     or pre-merge-commit, what it brings in from the merged branch too: the index against
-    HEAD)."""
-    return diff.parse(git.staged_patch(root, paths))
+    HEAD), each change as soon as git's patch has told all of it.
+
+    A file the commit adds is added whole: it is listed (`git diff --raw`) without git printing
+    it as patch text, which for an initial commit would be the whole tree, read and held by git
+    and parsed here only to learn that every line is new."""
+    listed = diff.parse_raw(git.staged_changes(root, paths))
+    if not any(change.status == "A" for change in listed):
+        return diff.changes(git.staged_patch(root, paths))
+    return iter(_with_added_whole(root, paths, listed))
+
+
+def _with_added_whole(
+    root: Path, paths: Sequence[str], listed: Sequence[diff.RawChange]
+) -> list[FileChange]:
+    """The changes in the patch's order: the added files from the listing, the others from the
+    patch of all but them. A patch change's place is its path's in the listing (a deletion, with
+    no new path, stays after the change before it: it has nothing to scan)."""
+    place = {change.path: index for index, change in enumerate(listed)}
+    others = (
+        diff.parse(git.staged_patch(root, paths, without_added=True))
+        if any(change.status != "A" for change in listed)
+        else []
+    )
+    placed: list[tuple[int, FileChange]] = []
+    last = -1
+    for change in others:
+        last = place.get(change.path, last)
+        placed.append((last, change))
+    placed += [(place[c.path], diff.added_whole(c)) for c in listed if c.status == "A"]
+    placed.sort(key=lambda pair: pair[0])  # stable: a file's own patch changes keep their order
+    return [change for _, change in placed]
 
 
 def pushed(root: Path, from_ref: str, to_ref: str) -> list[FileChange]:
@@ -58,27 +89,79 @@ def _merges(changes: list[FileChange], parents: dict[str, int]) -> list[FileChan
 
 def blobs(
     root: Path,
-    changes: Sequence[FileChange],
+    changes: Iterable[FileChange],
     max_size: int,
     excluded: Callable[[str], bool] = lambda path: False,
 ) -> Iterator[tuple[FileChange, Blob]]:
     """Each scannable change with its new content; files that `excluded` (the configuration's
-    test, on file paths) refuses are marked so without being read."""
-    wanted = [c for c in changes if c.scannable]
-    skipped = {c.path for c in wanted if excluded(os.path.join(root, c.path))}
-    read = [c for c in wanted if c.path not in skipped]
-    ids = dict.fromkeys(c.blob for c in read)  # shared blobs: once
-    ids.update(dict.fromkeys(c.old_blob for c in read if c.binary and c.old_blob.strip("0")))
-    # An empty commit, or nothing but excluded files: no git process to start.
-    contents = {oid: data for oid, _, _, data in git.iter_blobs(root, ids, max_size)} if ids else {}
-    for change in wanted:
-        if change.path in skipped:
-            yield change, Blob(change.path, skipped="excluded")
-            continue
-        data = contents[change.blob]
-        before = contents.get(change.old_blob) if change.binary else None
-        if data is None:  # larger than the limit: read again in pieces when it is scanned
-            pieces = functools.partial(git.blob_pieces, root, change.blob, max_size)
-            yield change, Blob(change.path, pieces=pieces, before=before)
-        else:
-            yield change, Blob(change.path, data, before=before)
+    test, on file paths) refuses are marked so without being read. Changes are taken a batch
+    at a time, as the patch is still being parsed, and their blobs read as they are wanted
+    through one `git cat-file --batch`: git's diff, git's reads and the scan overlap, and
+    memory holds one blob at a time (and those a later change of the batch shares)."""
+    reader: git.BlobReader | None = None
+    complete = False
+    try:
+        for batch in _batches((c for c in changes if c.scannable), _BATCH_CHANGES):
+            skipped = {c.path for c in batch if excluded(os.path.join(root, c.path))}
+            needed: list[str] = []  # in the order they are wanted
+            for change in batch:
+                if change.path not in skipped:
+                    needed.append(change.blob)
+                    if change.binary and change.old_blob.strip("0"):
+                        needed.append(change.old_blob)
+            # An empty commit, or nothing but excluded files: no git process to start.
+            if needed and reader is None:
+                reader = git.BlobReader(root)
+            contents = _Contents(reader, needed, max_size) if reader and needed else None
+            for change in batch:
+                if change.path in skipped or contents is None:
+                    yield change, Blob(change.path, skipped="excluded")
+                    continue
+                data = contents.take(change.blob)
+                binary_before = change.binary and change.old_blob.strip("0")
+                before = contents.take(change.old_blob) if binary_before else None
+                if data is None:  # larger than the limit: read again in pieces when scanned
+                    pieces = functools.partial(git.blob_pieces, root, change.blob, max_size)
+                    yield change, Blob(change.path, pieces=pieces, before=before)
+                else:
+                    yield change, Blob(change.path, data, before=before)
+        complete = True
+    finally:
+        if reader is not None:
+            try:
+                if complete:  # git's exit checked; else (an error, an interrupt) it is stopped
+                    reader.finish()
+            finally:
+                reader.close()
+
+
+_BATCH_CHANGES = 128
+
+
+def _batches(items: Iterable[FileChange], size: int) -> Iterator[list[FileChange]]:
+    iterator = iter(items)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
+
+
+class _Contents:
+    """One batch's blobs, read in the order they are wanted, each once: what a later change
+    wants again (the same blob staged at two paths) is kept until then, nothing else."""
+
+    def __init__(self, reader: git.BlobReader, needed: Sequence[str], max_size: int) -> None:
+        self._uses = Counter(needed)
+        distinct = list(dict.fromkeys(needed))
+        self._unread = len(distinct)
+        self._objects = reader.read(distinct, max_size)
+        self._held: dict[str, bytes | None] = {}
+
+    def take(self, oid: str) -> bytes | None:
+        """The content of `oid` (None above the size limit), in the order `needed` gave."""
+        while oid not in self._held:
+            found, _, _, data = next(self._objects)
+            self._held[found] = data
+            self._unread -= 1
+            if not self._unread:  # let the batch end: one left suspended closes the reader
+                next(self._objects, None)
+        self._uses[oid] -= 1
+        return self._held[oid] if self._uses[oid] else self._held.pop(oid)

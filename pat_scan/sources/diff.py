@@ -7,7 +7,9 @@ counts, so content that looks like a header ("diff --git", "+++ b/x") cannot con
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Iterator, Sequence
+from typing import NamedTuple
 
 COMMIT_MARKER = b"\0commit "  # what `--format=%x00commit %H` prints before each commit's patch
 _GITLINK = "160000"
@@ -44,13 +46,108 @@ class FileChange:
         return any(start <= last and first <= end for start, end in self.added)
 
 
+# The empty blob's id (SHA-1 and SHA-256 repositories): an empty new file adds no line.
+_EMPTY_BLOBS = frozenset(
+    {
+        "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391",
+        "473a0f4c3be8a93681a267e3b1e9a7dcda1185436fe141f7749120a303721813",
+    }
+)
+
+
+class RawChange(NamedTuple):
+    """One line of `git diff --raw -z`: a change without its text."""
+
+    status: str  # A, M, D, T, U, R<score>, C<score>
+    new_mode: str
+    old_blob: str
+    new_blob: str
+    path: str  # the new path of a rename or copy
+
+
+def parse_raw(output: bytes) -> list[RawChange]:
+    """The changes `git diff --raw -z --no-abbrev` lists, in its order."""
+    fields = output.split(b"\0")
+    found: list[RawChange] = []
+    index = 0
+    while index < len(fields) and fields[index].startswith(b":"):
+        _, new_mode, old_blob, new_blob, status = fields[index][1:].decode().split(" ")
+        paths = 2 if status[:1] in ("R", "C") else 1
+        path = fields[index + paths].decode("utf-8", "surrogateescape")
+        found.append(RawChange(status, new_mode, old_blob, new_blob, path))
+        index += 1 + paths
+    return found
+
+
+def added_whole(change: RawChange) -> FileChange:
+    """The change a patch would give for a file the commit adds (status A): every line of it
+    added, none if it is empty; what its text is does not matter."""
+    found = FileChange(change.path)
+    found.blob, found.old_blob, found.mode = change.new_blob, change.old_blob, change.new_mode
+    if change.new_blob not in _EMPTY_BLOBS:
+        found.added.append((1, sys.maxsize))
+    return found
+
+
 def parse(patch: bytes | Iterable[bytes]) -> list[FileChange]:
-    """The changes of a patch, given whole or as its lines (without their newlines)."""
-    lines = patch.split(b"\n") if isinstance(patch, bytes) else patch
-    return list(_changes(iter(lines)))
+    """The changes of a patch, given whole or in pieces as git writes it (split anywhere)."""
+    return list(changes(patch))
 
 
-def _changes(lines: Iterator[bytes]) -> Iterator[FileChange]:
+def changes(patch: bytes | Iterable[bytes]) -> Iterator[FileChange]:
+    """`parse`, a change at a time: each as soon as the pieces read so far hold all of it."""
+    return _changes(_Lines([patch] if isinstance(patch, bytes) else patch))
+
+
+class _Lines:
+    """The lines of a patch that comes in pieces, without their newlines, one piece's lines
+    held at a time. Hunk bodies are skipped a piece at a time, not line by line: an initial
+    commit's patch is all hunk body (1.6 million lines for git/git's tree)."""
+
+    __slots__ = ("_lines", "_next", "_pending", "_pieces")
+
+    def __init__(self, pieces: Iterable[bytes]) -> None:
+        self._pieces = iter(pieces)
+        self._lines: list[bytes] = []
+        self._next = 0
+        self._pending = b""  # the start of a line the next piece goes on with
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> bytes:
+        if self._next >= len(self._lines) and not self._fill():
+            raise StopIteration
+        line = self._lines[self._next]
+        self._next += 1
+        return line
+
+    def _fill(self) -> bool:
+        """The next whole lines from the pieces; False when there are none left."""
+        parts = [self._pending]  # a line longer than a piece: joined once, when it ends
+        for piece in self._pieces:
+            parts.append(piece)
+            if b"\n" in piece:
+                lines = b"".join(parts).split(b"\n")
+                self._pending = lines.pop()
+                self._lines, self._next = lines, 0
+                return True
+        last = b"".join(parts)  # the end of a patch that does not end with a newline
+        self._pending = b""
+        self._lines, self._next = ([last] if last else []), 0
+        return bool(last)
+
+    def skip(self, count: int) -> None:
+        """Pass over `count` lines of a hunk; "\\ No newline at end of file" is not one."""
+        while count > 0:
+            if self._next >= len(self._lines) and not self._fill():
+                return
+            taken = self._lines[self._next : self._next + count]
+            self._next += len(taken)
+            count -= len(taken) - (b"\n" + b"\n".join(taken)).count(b"\n\\")
+
+
+def _changes(lines: _Lines) -> Iterator[FileChange]:
     commit = ""
     part = 0
     current: FileChange | None = None
@@ -68,7 +165,7 @@ def _changes(lines: Iterator[bytes]) -> Iterator[FileChange]:
             old_count, start, new_count = _hunk_header(line)
             if new_count:
                 current.added.append((start, start + new_count - 1))
-            _skip_hunk_body(lines, old_count + new_count)
+            lines.skip(old_count + new_count)
         else:
             _header_line(current, line)
     if current is not None:
@@ -142,16 +239,6 @@ def _hunk_header(line: bytes) -> tuple[int, int, int]:
     old_count = int(old.partition(b",")[2] or 1)
     start, _, count = new[1:].partition(b",")
     return old_count, int(start), int(count or 1)
-
-
-def _skip_hunk_body(lines: Iterator[bytes], count: int) -> None:
-    remaining = count
-    while remaining > 0:
-        line = next(lines, None)
-        if line is None:
-            return
-        if not line.startswith(b"\\"):  # "\ No newline at end of file" is not a hunk line
-            remaining -= 1
 
 
 _ESCAPES = {

@@ -5,6 +5,10 @@ kind of change a commit can carry."""
 
 from __future__ import annotations
 
+import builtins
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +53,60 @@ def test_excluded_staged_files_are_counted_and_build_no_engine(
     built = {p.name.split("-")[0] for p in (cache / "pat-scan").iterdir()}
     assert "exclude" in built  # this cache was the one in use
     assert not built & {"rules", "hs"}  # no rules loaded, no database built
+
+
+def test_a_large_commit_read_in_batches_finds_what_each_file_adds(hooked: Path) -> None:
+    """Blobs are read a batch of changes at a time while the patch is parsed: the same blob at
+    paths in different batches, excluded files among them and a file passed by pre-commit that
+    has no staged change are all still accounted for, in order."""
+    (hooked / ".pat-scan.yaml").write_text("exclude: [skip/**]\n")
+    shared = f"TOKEN = '{token(seed=3)}'\n"
+    names = [f"m{index:03}.py" for index in range(300)]
+    for index, name in enumerate(names):
+        (hooked / name).write_text(shared if index in (5, 200) else f"value = {index}\n")
+    (hooked / "skip").mkdir()
+    (hooked / "skip" / "k.py").write_text(shared)
+    (hooked / "last.py").write_text(f"x = 1\nT = '{token(seed=4)}'\n")
+    (hooked / "unstaged.py").write_text(f"U = '{token(seed=5)}'\n")
+    git(hooked, "add", *names, "skip/k.py", "last.py")
+    passed = [*names, "skip/k.py", "last.py", "unstaged.py"]
+    index = {"GIT_INDEX_FILE": str(hooked / ".git" / "index")}  # as git runs its hooks
+    result = run_process("hook", "--format", "json", *passed, cwd=hooked, env=index)
+    report = result.json()
+    assert result.code == 1, result.err
+    found = [(f["path"], f["line"]) for f in report["findings"]]
+    assert found == [("last.py", 2), ("m005.py", 1), ("m200.py", 1), ("unstaged.py", 1)]
+    assert report["stats"]["files_scanned"] == 302
+    assert report["stats"]["skipped"] == {"excluded": 1}
+
+
+def test_the_hook_imports_no_process_pool(hooked: Path) -> None:
+    """A commit is scanned in the hook's own process: multiprocessing (~20 ms to import) is
+    left to the tree and history scans that may start a pool."""
+    (hooked / "app.py").write_text("print('hi')\n")
+    git(hooked, "add", "app.py")
+    probe = (
+        "import sys; from pat_scan import cli; code = cli.main(['hook']);"
+        "print(code, 'multiprocessing' in sys.modules, 'pat_scan.engine' in sys.modules)"
+    )
+    index = {**os.environ, "GIT_INDEX_FILE": str(hooked / ".git" / "index")}
+    out = subprocess.run(
+        [sys.executable, "-c", probe], cwd=hooked, env=index, capture_output=True, text=True
+    )
+    assert out.stdout.split()[-3:] == ["0", "False", "True"], out.stderr
+
+
+def test_an_empty_staged_file_is_not_read_from_the_work_tree(hooked: Path) -> None:
+    """Before: a new empty file's patch names it on no +++ line, so the hook took it for a
+    passed file without a staged change and scanned the work tree's copy, which here holds a
+    token the commit does not."""
+    (hooked / "empty.py").write_text("")
+    git(hooked, "add", "empty.py")
+    (hooked / "empty.py").write_text(f"TOKEN = '{token()}'\n")  # not staged
+    index = {"GIT_INDEX_FILE": str(hooked / ".git" / "index")}
+    result = run_process("hook", "--format", "json", "empty.py", cwd=hooked, env=index)
+    assert result.code == 0, result.out
+    assert result.json()["findings"] == [] and result.json()["stats"]["files_scanned"] == 0
 
 
 def test_secret_already_in_head_does_not_block_unrelated_edit(hooked: Path) -> None:
@@ -197,14 +255,14 @@ def test_a_file_the_hook_cannot_read_stops_the_commit(
     """Before: `pat-scan hook FILE` with an unreadable FILE said "Passed" (exit 0)."""
     locked = repo / "locked.txt"
     locked.write_text(f"t = '{token()}'\n")
-    real_open = Path.open
+    real_open = builtins.open
 
-    def refusing_open(path: Path, *args: Any, **kwargs: Any) -> Any:
-        if path.name == locked.name:
+    def refusing_open(path: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(path, (str, os.PathLike)) and os.path.basename(path) == locked.name:
             raise PermissionError(13, "Permission denied", str(path))
         return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "open", refusing_open)
+    monkeypatch.setattr(builtins, "open", refusing_open)
     result = cli("hook", "locked.txt", cwd=repo)
     assert result.code == 3
     assert "locked.txt: unreadable" in result.err and "commit is stopped" in result.err

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import builtins
 import json
+import os
 import random
 import signal
 import subprocess
@@ -139,14 +141,14 @@ def test_unreadable_file_is_counted(repo: Path, cli: Any, monkeypatch: pytest.Mo
     locked = repo / "locked.txt"
     locked.write_text("secret")
     # chmod 0 stops no one running as root (as CI does): opening the file is refused instead.
-    real_open = Path.open
+    real_open = builtins.open
 
-    def refusing_open(path: Path, *args: Any, **kwargs: Any) -> Any:
-        if path.name == locked.name:
+    def refusing_open(path: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(path, (str, os.PathLike)) and os.path.basename(path) == locked.name:
             raise PermissionError(13, "Permission denied", str(path))
         return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "open", refusing_open)
+    monkeypatch.setattr(builtins, "open", refusing_open)
     result = cli("scan", "--format", "json", cwd=repo)
     assert result.json()["stats"]["skipped"] == {"unreadable": 1}
     # Before: exit 0, "no secrets found". A file that could not be read was not checked.
@@ -242,7 +244,7 @@ def test_large_trees_scan_in_parallel_with_the_same_result(
     monkeypatch.setattr(parallel, "jobs", lambda: 2)  # a pool even on one processor
     corpus = write_tree(tmp_path / "tree", 6, files=260, seed=11)
     listing = [(str(p), str(p)) for p in sorted((tmp_path / "tree").rglob("*")) if p.is_file()]
-    assert scan._large(listing)  # else both runs would be in-process and prove nothing
+    assert scan._first_files(iter(listing))[2]  # else both runs would be in-process: no proof
     parallel_run = cli("scan", "--no-git", "--format", "json", str(tmp_path / "tree"))
     monkeypatch.setattr(scan, "PARALLEL_FILES", 10**9)  # force the in-process path
     serial_run = cli("scan", "--no-git", "--format", "json", str(tmp_path / "tree"))

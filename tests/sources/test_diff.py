@@ -54,6 +54,34 @@ def test_unusual_names_deletions_renames_and_lookalike_content(repo: Path) -> No
     assert not changes["renamed.txt"].added
 
 
+def test_a_patch_in_pieces_of_any_size_parses_as_it_does_whole(repo: Path) -> None:
+    """Pieces split lines, hunk bodies and "\\ No newline" markers anywhere; hunk bodies are
+    skipped a piece at a time and must come out the same as a line at a time."""
+    (repo / "old.txt").write_text("one\ntwo\nend without newline")
+    (repo / "tail.txt").write_text("kept\n")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "base")
+    (repo / "old.txt").write_text("one\nTWO\n++ b/fake, if a marker were counted as a line")
+    (repo / "tail.txt").write_text("kept\n" + "@@ -1 +1 @@\n" * 3 + "no newline")
+    (repo / "new.txt").write_text("diff --git a/x b/x\n" * 40 + "last")
+    (repo / "long.txt").write_text("x" * 5000 + "\n" + "y" * 3000)
+    git(repo, "add", ".")
+    patch = b"".join(git_calls.staged_patch(repo))
+    assert patch.count(b"\n\\ ") == 5  # the markers this test is about
+    whole = [(c.path, c.added, c.blob, c.old_blob, c.mode) for c in diff.parse(patch)]
+    assert [(path, added) for path, added, *_ in whole] == [
+        ("long.txt", [(1, 2)]),
+        ("new.txt", [(1, 41)]),
+        ("old.txt", [(2, 3)]),
+        ("tail.txt", [(2, 5)]),
+    ]
+    assert whole[0][2] == git(repo, "rev-parse", ":long.txt").stdout.strip()
+    for size in (1, 2, 3, 7, 64, 4096):
+        pieces = [patch[i : i + size] for i in range(0, len(patch), size)]
+        found = [(c.path, c.added, c.blob, c.old_blob, c.mode) for c in diff.parse(pieces)]
+        assert found == whole, size
+
+
 def test_unquote() -> None:
     assert diff.unquote(b'"a\\tb\\303\\251\\"c"') == 'a\tb\u00e9"c'
     assert diff.unquote(b"plain name") == "plain name"
