@@ -145,5 +145,20 @@ def test_each_line_with_two_escapes_is_decoded_once(parts: list[str]) -> None:
         if len(re.findall(rb"%[0-9A-Fa-f]{2}", line)) >= 2 and decode._is_text(decoded):
             expected.append((offset, offset + len(line), decoded))
         offset += len(line) + 1
-    found = [(s.start, s.end, s.decoded) for s in decode._percent_lines(data)]
+    escapes = [m.start() for m in re.finditer(rb"%[0-9A-Fa-f]{2}", data)]
+    found = [(s.start, s.end, s.decoded) for s in decode._percent_lines(data, escapes)]
     assert found == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["A" * 39, "a", "Z9", "+/", "-_", "=", "%41", "%g", "%", " ", "\n", "\xff"]),
+        max_size=80,
+    )
+)
+def test_hyperscan_finds_the_candidates_the_plain_search_does(parts: list[str]) -> None:
+    """Runs of every length around the minimum, at the start and the end, and escapes."""
+    pytest.importorskip("hyperscan")
+    data = "".join(parts).encode("utf-8", "surrogateescape")
+    assert decode._hyperscan_candidates()(data) == decode._plain_candidates(data)
