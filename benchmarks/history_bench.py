@@ -13,11 +13,16 @@ string (a fake AWS key id) every few hundred commits. The incremental row runs
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import subprocess
 import sys
+import tempfile
+import threading
+import time
 from pathlib import Path
+from typing import NamedTuple
 
 if __package__ in (None, ""):  # run as a script: make `benchmarks` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -30,6 +35,71 @@ from benchmarks.compare import (
     measure,
     pat_scan_command,
 )
+
+
+class TreeRun(NamedTuple):
+    wall: float  # seconds
+    cpu: float  # user + sys seconds of the process and every child it waited for
+    tree_peak: int  # bytes: the largest sum of RSS over the process and its descendants
+    code: int
+    stdout: bytes
+    stderr: bytes
+
+
+SAMPLE_EVERY = 0.05  # seconds between two looks at the process tree
+
+
+def run_tree(command: list[str], cwd: Path | None = None) -> TreeRun:
+    """Run `command`, sampling the summed RSS of it and all its descendants (git children, pool
+    workers) every SAMPLE_EVERY seconds: the memory the whole scan holds at once, which a
+    single process's ru_maxrss does not show. Shared pages (a pack mapped by several git
+    processes) count once per process, as `ps` and the kernel's RSS do. Linux (/proc) only."""
+    with tempfile.TemporaryDirectory(prefix="pat-scan-history-bench-") as tmp:
+        out_path, err_path = Path(tmp, "stdout"), Path(tmp, "stderr")
+        with out_path.open("wb") as out, err_path.open("wb") as err:
+            started = time.perf_counter()
+            process = subprocess.Popen(command, stdout=out, stderr=err, cwd=cwd or tmp)
+            peak = [0]
+            done = threading.Event()
+
+            def sample() -> None:
+                while not done.wait(SAMPLE_EVERY):
+                    peak[0] = max(peak[0], _tree_rss(process.pid))
+
+            sampler = threading.Thread(target=sample, daemon=True)
+            sampler.start()
+            _, status, usage = os.wait4(process.pid, 0)
+            wall = time.perf_counter() - started
+            done.set()
+            sampler.join()
+        process.returncode = code = os.waitstatus_to_exitcode(status)
+        cpu = usage.ru_utime + usage.ru_stime
+        tree_peak = max(peak[0], usage.ru_maxrss * 1024)
+        return TreeRun(wall, cpu, tree_peak, code, out_path.read_bytes(), err_path.read_bytes())
+
+
+def _tree_rss(root: int) -> int:
+    """Summed resident memory of process `root` and its descendants, in bytes."""
+    children: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                stat = Path(entry.path, "stat").read_bytes()
+            except OSError:  # gone meanwhile
+                continue
+            parent = int(stat.rsplit(b")", 1)[1].split()[1])
+            children.setdefault(parent, []).append(int(entry.name))
+    page = os.sysconf("SC_PAGE_SIZE")
+    total = 0
+    pending = [root]
+    while pending:
+        pid = pending.pop()
+        pending.extend(children.get(pid, ()))
+        try:
+            total += int(Path(f"/proc/{pid}/statm").read_bytes().split()[1]) * page
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
 
 
 def make_synthetic(target: Path, commits: int, files: int, seed: int) -> None:
