@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Protocol
@@ -31,6 +32,10 @@ SERIAL_BELOW = 2000
 CHUNK_BLOBS = 250
 STORE_BATCH = 500  # blob ids looked up in the incremental store at a time
 MESSAGE_BATCH = 1000  # commit messages scanned joined at a time
+# Seconds between two commits of the incremental store while blobs are scanned (a chunk's blobs
+# and findings always in the same one; an interrupt or error commits what is there): one commit
+# a chunk cost pytest's first incremental run 1.2 s in 170 commits.
+COMMIT_EVERY = 2.0
 
 
 class Observer(Protocol):
@@ -113,11 +118,14 @@ class _Pipeline:
             )
             self.store = Store(history_store.location(common_dir), store_key)
         self.observer = observer
+        self.committed = time.monotonic()  # when the store last committed
 
     def run(self) -> None:
-        if self.store is None:
+        if self.store is None or self.store.empty():
             # Needed only after the blobs, but git can write it now while a core is idle (while
-            # rev-list lists the blobs). An incremental run may not need it at all.
+            # rev-list lists the blobs). An incremental run may not need it at all, but a first
+            # one does, as a plain run does (started after the blobs, it made the first
+            # incremental run of pytest's history 1.5 s slower than a plain one).
             self.log = git.spool_history_log(self.root, self.revisions, near=self.common_dir)
         self._scan_blobs(self._blobs())
         self._walk_commits()
@@ -181,7 +189,10 @@ class _Pipeline:
             self.blob_findings[oid] = self._judged(oid, found)
         if self.store is not None:
             self.store.add_blobs(chunk.scanned)
-            self.store.commit()
+            now = time.monotonic()
+            if now - self.committed >= COMMIT_EVERY:
+                self.store.commit()
+                self.committed = now
         self.observer.advance(chunk.objects, chunk.bytes_read)
 
     def _judged(self, source: str, found: list[Finding]) -> list[Finding]:
