@@ -31,8 +31,8 @@ from benchmarks.compare import (
     KINGFISHER_OK,
     Tool,
     betterleaks_command,
+    count_findings,
     find_binary,
-    measure,
     pat_scan_command,
 )
 
@@ -165,13 +165,22 @@ def tools(repo: Path) -> list[Tool]:
     return found
 
 
+INCREMENTAL = "pat-scan history --incremental (nothing new)"
+
+
 def incremental(repo: Path) -> Tool:
     command = [*pat_scan_command(), "history", str(repo), "--format", "json", "--incremental"]
     subprocess.run(command, stdout=subprocess.DEVNULL, check=False)  # fill the store
-    return Tool("pat-scan history --incremental (nothing new)", command)
+    return Tool(INCREMENTAL, command)
 
 
-def _describe(repo: Path) -> str:
+class Described(NamedTuple):
+    commits: int
+    blobs: int  # unique blobs reachable
+    blob_bytes: int  # their total size
+
+
+def _describe(repo: Path) -> Described:
     """Reachable commits and the unique blobs they hold (the work a history scan has)."""
 
     def git(*args: str, stdin: bytes | None = None) -> bytes:
@@ -183,8 +192,26 @@ def _describe(repo: Path) -> str:
     listed = git("rev-list", "--objects", "--filter=object:type=blob", "--all")
     ids = {line.split(b" ", 1)[0] for line in listed.splitlines()}
     sizes = git("cat-file", "--batch-check=%(objectsize)", stdin=b"\n".join(ids) + b"\n")
-    total = sum(int(size) for size in sizes.split())
-    return f"{commits} commits, {len(ids)} unique blobs, {total / 1e6:.1f} MB"
+    return Described(commits, len(ids), sum(int(size) for size in sizes.split()))
+
+
+def _paired(chosen: list[Tool], runs: int, warmup: int) -> dict[str, list[TreeRun] | str]:
+    """Each tool run `runs` times (after `warmup` unmeasured rounds), interleaved: every round
+    runs each tool once, so a busy spell on a shared machine falls on all of them alike."""
+    measured: dict[str, list[TreeRun] | str] = {tool.name: [] for tool in chosen}
+    for round_index in range(warmup + runs):
+        for tool in chosen:
+            done = measured[tool.name]
+            if isinstance(done, str):
+                continue
+            run = run_tree(tool.command, tool.cwd)
+            if run.code not in tool.ok_codes:
+                tail = run.stderr.decode(errors="replace").strip().splitlines()[-3:]
+                measured[tool.name] = f"exit {run.code}: " + " | ".join(tail)
+            elif round_index >= warmup:
+                done.append(run)
+        print(f"  round {round_index + 1} done", file=sys.stderr)
+    return measured
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -195,6 +222,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--files", type=int, default=300)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--warmup", type=int, default=1)
+    parser.add_argument(
+        "--only", action="append", default=[], metavar="NAME", help="only this tool (repeatable)"
+    )
     args = parser.parse_args(argv)
     repos = list(args.repo)
     if args.make_synthetic:
@@ -202,17 +232,32 @@ def main(argv: list[str] | None = None) -> int:
             make_synthetic(args.make_synthetic, args.commits, args.files, seed=1)
         repos.append(args.make_synthetic)
     for repo in repos:
-        print(f"\n{repo}: {_describe(repo)}")
-        print(f"{'tool':48} {'wall s (median)':>16} {'peak MB':>8} {'findings':>8}")
-        for tool in [*tools(repo), incremental(repo)]:
-            result = measure(tool, args.runs, args.warmup)
-            if result.error:
-                print(f"{tool.name:48} error: {result.error}")
+        described = _describe(repo)
+        gigabytes = described.blob_bytes / 1e9
+        print(
+            f"\n{repo}: {described.commits} commits, {described.blobs} unique blobs, "
+            f"{gigabytes:.2f} GB"
+        )
+        print(
+            f"{'tool':48} {'wall s':>7} {'cpu s':>7} {'s/GB':>6} {'tree MB':>8} "
+            f"{'findings':>8}  (medians; tree: peak summed RSS)"
+        )
+        chosen = tools(repo)
+        if not args.only or INCREMENTAL in args.only:
+            chosen.append(incremental(repo))  # writes its store in the repository's git dir
+        if args.only:
+            chosen = [tool for tool in chosen if tool.name in args.only]
+        for name, result in _paired(chosen, args.runs, args.warmup).items():
+            if isinstance(result, str):
+                print(f"{name:48} error: {result}")
                 continue
-            median = statistics.median(result.walls or [0.0])
-            peak = max(result.peaks, default=0) / 1e6
-            shown = "" if result.findings is None else str(result.findings)
-            print(f"{tool.name:48} {median:16.2f} {peak:8.0f} {shown:>8}")
+            wall = statistics.median(run.wall for run in result)
+            cpu = statistics.median(run.cpu for run in result)
+            tree = max(run.tree_peak for run in result) / 1e6
+            found = count_findings(result[-1].stdout)
+            shown = "" if found is None else str(found)
+            per_gb = wall / gigabytes if gigabytes else 0.0
+            print(f"{name:48} {wall:7.2f} {cpu:7.1f} {per_gb:6.2f} {tree:8.0f} {shown:>8}")
     return 0
 
 
