@@ -194,15 +194,21 @@ def resolve_commit(root: Path, revision: str) -> str | None:
     return out.decode().strip() or None
 
 
-def history_blobs(root: Path, revisions: Sequence[str]) -> Iterator[tuple[str, str]]:
+def history_blobs(
+    root: Path,
+    revisions: Sequence[str],
+    near: Path | None = None,
+    listed: Callable[[], None] | None = None,
+) -> Iterator[tuple[str, str]]:
     """(object id, first path) of the objects `rev-list --objects` reaches, blobs only where git
     can filter them (explicitly named tags and commits still appear: the reader drops them).
+    `listed` is called once rev-list has listed everything and ended.
 
     Paths are printed raw, one object a line; a path with a newline in it continues on the next
     line, which is recognised by not starting with an object id."""
     args = (*PACK_WINDOWS, "rev-list", "--objects", "--filter=object:type=blob", *revisions, "--")
     last: tuple[str, str] | None = None
-    for line in stream_lines(args, root):
+    for line in _followed_lines(args, root, near, listed):
         oid, _, name = line.partition(b" ")
         if len(oid) in (40, 64) and _is_hex(oid):
             if last is not None:
@@ -212,6 +218,54 @@ def history_blobs(root: Path, revisions: Sequence[str]) -> Iterator[tuple[str, s
             last = (last[0], last[1] + "\n" + os.fsdecode(line))
     if last is not None:
         yield last
+
+
+def _followed_lines(
+    args: Sequence[str], cwd: Path, near: Path | None, ended: Callable[[], None] | None
+) -> Iterator[bytes]:
+    """stdout of `git ARGS` line by line, written to an unnamed file (in `near` if it can be)
+    and read as it grows: git never waits for the reader, so it ends (and frees what it holds:
+    rev-list's object set, 200 MB for git.git) as soon as it is done, not when the scan that
+    reads it is. `ended` is called when it has; a failure raises GitError."""
+    import time
+
+    output, errors = _unnamed_file(near), _unnamed_file(None)
+    try:
+        process = _popen(args, cwd, False, stdout=output, stderr=errors)
+    except GitError:
+        output.close()
+        errors.close()
+        raise
+    try:
+        pending = b""
+        offset = 0
+        running = True
+        while True:
+            finished = process.poll() is not None  # then all it wrote is in the file
+            # git writes through its own descriptor, which shares this one's file offset:
+            # read at an offset of our own
+            chunk = os.pread(output.fileno(), 1 << 16, offset)
+            if chunk:
+                offset += len(chunk)
+                *lines, pending = (pending + chunk).split(b"\n")
+                yield from lines
+            if finished and running:
+                running = False
+                if process.returncode != 0:
+                    errors.seek(0)
+                    raise _failure(args, errors.read(), process.returncode)
+                if ended is not None:
+                    ended()
+            if not chunk:
+                if finished:
+                    break
+                time.sleep(0.005)  # git is still listing: let it
+        if pending:
+            yield pending
+    finally:
+        _stop(process)
+        output.close()
+        errors.close()
 
 
 def _is_hex(word: bytes) -> bool:
