@@ -42,6 +42,8 @@ def segments(data: bytes) -> Iterator[Segment]:
 
 
 Candidates = Callable[[bytes], tuple[list[int], list[int]]]
+REPORTS_BEFORE_FALLBACK = 64
+REPORT_SPACING = 1024  # bytes per report allowed beyond the first REPORTS_BEFORE_FALLBACK
 _found: Candidates | None = None
 
 
@@ -70,12 +72,19 @@ def _hyperscan_candidates() -> Candidates:
 
     def find(data: bytes) -> tuple[list[int], list[int]]:
         ends: tuple[list[int], list[int]] = ([], [])
+        # A report costs a Python call: past this many (long runs, such as minified code or
+        # data, report at each character), the translated search is cheaper.
+        limit = REPORTS_BEFORE_FALLBACK + len(data) // REPORT_SPACING
 
-        def on_match(pattern_id: int, start: int, end: int, flags: int, context: object) -> None:
+        def on_match(pattern_id: int, start: int, end: int, flags: int, context: object) -> bool:
             ends[pattern_id].append(end)
+            return len(ends[0]) + len(ends[1]) > limit
 
         if data:
-            database.scan(data, match_event_handler=on_match)
+            try:
+                database.scan(data, match_event_handler=on_match)
+            except hyperscan.ScanTerminated:
+                return _plain_candidates(data)
         run_ends, escape_ends = ends
         # A run reports at each of its characters from the MIN_BASE64th on; it starts where
         # the reports are not consecutive. Sorted first, should an engine report out of order.

@@ -153,7 +153,9 @@ def test_each_line_with_two_escapes_is_decoded_once(parts: list[str]) -> None:
 @settings(max_examples=300, deadline=None)
 @given(
     st.lists(
-        st.sampled_from(["A" * 39, "a", "Z9", "+/", "-_", "=", "%41", "%g", "%", " ", "\n", "\xff"]),
+        st.sampled_from(
+            ["A" * 39, "a", "Z9", "+/", "-_", "=", "%41", "%g", "%", " ", "\n", "\xff"]
+        ),
         max_size=80,
     )
 )
@@ -162,3 +164,13 @@ def test_hyperscan_finds_the_candidates_the_plain_search_does(parts: list[str]) 
     pytest.importorskip("hyperscan")
     data = "".join(parts).encode("utf-8", "surrogateescape")
     assert decode._hyperscan_candidates()(data) == decode._plain_candidates(data)
+
+
+def test_dense_runs_fall_back_to_the_plain_search_with_the_same_candidates() -> None:
+    """Minified code reports at almost every character: past a bound the plain search runs."""
+    pytest.importorskip("hyperscan")
+    dense = b"%41 ".join([b"Zq8vL2mP9xR4" * 20] * 200)
+    sparse = b"x = 1\n" * 5000 + b"key = " + b"Zq8vL2mP9xR4" * 5 + b"\nurl = '%41%42'\n"
+    for data in (dense, sparse):
+        assert decode._hyperscan_candidates()(data) == decode._plain_candidates(data)
+        assert decode._plain_candidates(data)[0] and decode._plain_candidates(data)[1]
