@@ -83,7 +83,9 @@ def _hyperscan_candidates() -> Candidates:
         if data:
             try:
                 database.scan(data, match_event_handler=on_match)
-            except hyperscan.ScanTerminated:
+            except hyperscan.error:  # stopped by on_match (older bindings say no more)
+                if len(ends[0]) + len(ends[1]) <= limit:
+                    raise
                 return _plain_candidates(data)
         run_ends, escape_ends = ends
         # A run reports at each of its characters from the MIN_BASE64th on; it starts where
