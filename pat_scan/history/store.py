@@ -214,11 +214,11 @@ def _connect(path: Path, store_key: str) -> sqlite3.Connection:
 
 
 def _fast(db: sqlite3.Connection) -> sqlite3.Connection:
-    """Commits (one a chunk of blobs) appended to a write-ahead log, which the disk is made to
-    hold only at checkpoints: the default journal's two syncs a commit made the first
-    incremental run of pytest's history spend 3.6 s in 170 commits. A commit is still all or
-    nothing; a power cut may lose the last ones (their blobs are scanned again next run), never
-    keep blobs without their findings."""
+    """Commits appended to a write-ahead log, which the disk is made to hold only at
+    checkpoints: the default journal's syncs made the first incremental run of pytest's history
+    spend 3.6 s in 170 commits (one a chunk, then). A commit is still all or nothing; a power
+    cut may lose the last ones (their blobs are scanned again next run), never keep blobs
+    without their findings."""
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=NORMAL")
     return db
