@@ -111,3 +111,25 @@ def test_a_missing_object_is_an_error_and_closes_the_reader(repo: Path) -> None:
         list(reader.read([present, "0" * 40]))
     with pytest.raises(GitError):  # closed with the batch it could not finish
         list(reader.read([present]))
+
+
+def test_history_blobs_lists_what_rev_list_does_and_says_when_git_is_done(repo: Path) -> None:
+    """rev-list writes to a file read as it grows (git ends without waiting for the scan): what
+    it lists, in its order, and `listed` called once, after git has ended."""
+    names = [f"dir/file {n}.txt" for n in range(3000)]
+    (repo / "dir").mkdir()
+    for n, name in enumerate(names):
+        (repo / name).write_text(f"content {n}\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "many files")
+    calls: list[int] = []
+    listing = pat_git.history_blobs(repo, ["--all"], repo / ".git", lambda: calls.append(1))
+    first = next(listing)
+    listed = [first, *listing]
+    assert calls == [1]
+    expected = git(repo, "rev-list", "--objects", "--filter=object:type=blob", "--all").stdout
+    lines = expected.splitlines()
+    assert listed == [(line[:40], line[41:]) for line in lines]  # 120 KB: several reads
+    assert sorted(path for _, path in listed if path) == sorted(names)
+    with pytest.raises(GitError, match="git rev-list failed"):
+        list(pat_git.history_blobs(repo, ["no-such-branch"]))

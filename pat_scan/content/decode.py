@@ -12,17 +12,15 @@ from __future__ import annotations
 
 import binascii
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
 # 40 characters decode to 30 bytes: a provider token, or a short one with its name. Shorter
 # runs in code are mostly identifiers; counting them doubles the work for nothing.
 MIN_BASE64 = 40
+_BASE64_CLASS = rb"A-Za-z0-9+/_=\-"
 _BASE64_CHARS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_="
-# Base64 characters become 'A', everything else a space: runs are then found with bytes.find,
-# which skips through text far faster than a regex can.
-_RUNS = bytes(ord("A") if byte in _BASE64_CHARS else ord(" ") for byte in range(256))
-_RUN_NEEDLE = b"A" * MIN_BASE64
+_RUN_END = re.compile(rb"[^" + _BASE64_CLASS + rb"]")
 _DIGITS = b"0123456789"
 _PERCENT = re.compile(rb"%[0-9A-Fa-f]{2}")
 _TEXT = bytes(range(0x20, 0x7F)) + b"\t\n\r"
@@ -37,23 +35,100 @@ class Segment(NamedTuple):
 
 
 def segments(data: bytes) -> Iterator[Segment]:
-    yield from _base64_runs(data)
-    if b"%" in data:
-        yield from _percent_lines(data)
+    runs, escapes = _candidates()(data)
+    yield from _base64_runs(data, runs)
+    if escapes:
+        yield from _percent_lines(data, escapes)
 
 
-def _base64_runs(data: bytes) -> Iterator[Segment]:
+Candidates = Callable[[bytes], tuple[list[int], list[int]]]
+REPORTS_BEFORE_FALLBACK = 64
+REPORT_SPACING = 1024  # bytes per report allowed beyond the first REPORTS_BEFORE_FALLBACK
+_found: Candidates | None = None
+
+
+def _candidates() -> Candidates:
+    """Where each base64 run of MIN_BASE64 or more characters and each %XX escape starts, in
+    one pass: Hyperscan's when it is installed, else translated bytes and a regex."""
+    global _found
+    if _found is None:
+        try:
+            _found = _hyperscan_candidates()
+        except ImportError:
+            _found = _plain_candidates
+    return _found
+
+
+def _hyperscan_candidates() -> Candidates:
+    import hyperscan
+
+    # MIN_BASE64 run characters in a row, and an escape, reported where they end. The run is
+    # a bare repeat, which Hyperscan runs fast; a run start anchored on the character before it
+    # would report once per run but run 1.8x slower (dense classes on both sides), more than
+    # the extra reports cost.
+    database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+    run = b"[" + _BASE64_CLASS + b"]{%d}" % MIN_BASE64
+    database.compile(expressions=[run, _PERCENT.pattern], ids=[0, 1], elements=2, flags=[0, 0])
+
+    def find(data: bytes) -> tuple[list[int], list[int]]:
+        ends: tuple[list[int], list[int]] = ([], [])
+        # A report costs a Python call: past this many (long runs, such as minified code or
+        # data, report at each character), the translated search is cheaper.
+        limit = REPORTS_BEFORE_FALLBACK + len(data) // REPORT_SPACING
+
+        def on_match(pattern_id: int, start: int, end: int, flags: int, context: object) -> bool:
+            ends[pattern_id].append(end)
+            return len(ends[0]) + len(ends[1]) > limit
+
+        if data:
+            try:
+                database.scan(data, match_event_handler=on_match)
+            except hyperscan.error:  # stopped by on_match (older bindings say no more)
+                if len(ends[0]) + len(ends[1]) <= limit:
+                    raise
+                return _plain_candidates(data)
+        run_ends, escape_ends = ends
+        # A run reports at each of its characters from the MIN_BASE64th on; it starts where
+        # the reports are not consecutive. Sorted first, should an engine report out of order.
+        run_ends.sort()
+        runs: list[int] = []
+        last = -2
+        for end in run_ends:
+            if end != last + 1:
+                runs.append(end - MIN_BASE64)
+            last = end
+        return runs, sorted(end - 3 for end in escape_ends)
+
+    return find
+
+
+# Base64 characters become 'A', everything else a space: runs are then found with bytes.find,
+# which skips through text far faster than a regex can.
+_RUNS = bytes(ord("A") if byte in _BASE64_CHARS else ord(" ") for byte in range(256))
+_RUN_NEEDLE = b"A" * MIN_BASE64
+
+
+def _plain_candidates(data: bytes) -> tuple[list[int], list[int]]:
+    runs: list[int] = []
     shape = data.translate(_RUNS)
     start = shape.find(_RUN_NEEDLE)
     while start != -1:
+        runs.append(start)
         end = shape.find(b" ", start)
-        end = len(data) if end == -1 else end
+        start = -1 if end == -1 else shape.find(_RUN_NEEDLE, end)
+    escapes = [m.start() for m in _PERCENT.finditer(data)] if b"%" in data else []
+    return runs, escapes
+
+
+def _base64_runs(data: bytes, starts: list[int]) -> Iterator[Segment]:
+    for start in starts:
+        found = _RUN_END.search(data, start)
+        end = len(data) if found is None else found.start()
         run = data[start:end]
         if _mixed(run):
             decoded = _base64_text(run)
             if decoded is not None:
                 yield Segment(start, end, decoded, "base64")
-        start = shape.find(_RUN_NEEDLE, end)
 
 
 def _mixed(run: bytes) -> bool:
@@ -79,15 +154,14 @@ def _base64_text(run: bytes) -> bytes | None:
     return decoded if _is_text(decoded) else None
 
 
-def _percent_lines(data: bytes) -> Iterator[Segment]:
-    """Lines with two or more %XX escapes. The escapes are found by one regex pass (code has
-    many more % signs, for formatting, than escapes)."""
+def _percent_lines(data: bytes, escapes: list[int]) -> Iterator[Segment]:
+    """Lines with two or more %XX escapes (at `escapes`: code has many more % signs, for
+    formatting, than escapes)."""
     from urllib.parse import unquote_to_bytes
 
     start = end = -1  # the line of the previous escape
     decided = 0  # lines before this offset are done with
-    for escape in _PERCENT.finditer(data):
-        position = escape.start()
+    for position in escapes:
         if position < decided:
             continue
         if position < end:  # a second escape on this line

@@ -128,6 +128,10 @@ class Store:
     def commit_ids(self) -> set[str]:
         return {row[0] for row in self._db.execute("SELECT sha FROM commits")}
 
+    def empty(self) -> bool:
+        """Nothing scanned yet: a first run, which needs everything a plain run does."""
+        return self._db.execute("SELECT 1 FROM blobs LIMIT 1").fetchone() is None
+
     def findings(self, sources: Iterable[str]) -> dict[str, list[Stored]]:
         """The stored findings of each of `sources` that has any, in the order they were added
         (sources too: by their first finding). Looked up through the `findings_source` index."""
@@ -202,7 +206,7 @@ def _connect(path: Path, store_key: str) -> sqlite3.Connection:
             raise sqlite3.DatabaseError("integrity check failed")
         row = db.execute("SELECT value FROM meta WHERE key = 'key'").fetchone()
         if row == (store_key,):
-            return db
+            return _fast(db)
         db.close()
     except sqlite3.Error:
         with contextlib.suppress(NameError, sqlite3.Error):
@@ -213,6 +217,17 @@ def _connect(path: Path, store_key: str) -> sqlite3.Connection:
     db.executescript(_TABLES)
     db.execute("INSERT INTO meta VALUES ('key', ?)", (store_key,))
     db.commit()
+    return _fast(db)
+
+
+def _fast(db: sqlite3.Connection) -> sqlite3.Connection:
+    """Commits appended to a write-ahead log, which the disk is made to hold only at
+    checkpoints: the default journal's syncs made the first incremental run of pytest's history
+    spend 3.6 s in 170 commits (one a chunk, then). A commit is still all or nothing; a power
+    cut may lose the last ones (their blobs are scanned again next run), never keep blobs
+    without their findings."""
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")
     return db
 
 

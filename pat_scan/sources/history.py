@@ -38,7 +38,7 @@ def read_blobs(
     key = (os.getpid(), root)
     reader = _readers.get(key)
     if reader is None:
-        reader = _readers[key] = git.BlobReader(Path(root))
+        reader = _readers[key] = git.BlobReader(Path(root), git.PACK_WINDOWS)
         if multiprocessing.parent_process() is not None:  # a worker: it lasts until the worker ends
             _at_exit(stop_readers)
     try:

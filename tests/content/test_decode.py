@@ -145,7 +145,8 @@ def test_each_line_with_two_escapes_is_decoded_once(parts: list[str]) -> None:
         if len(re.findall(rb"%[0-9A-Fa-f]{2}", line)) >= 2 and decode._is_text(decoded):
             expected.append((offset, offset + len(line), decoded))
         offset += len(line) + 1
-    found = [(s.start, s.end, s.decoded) for s in decode._percent_lines(data)]
+    escapes = [m.start() for m in re.finditer(rb"%[0-9A-Fa-f]{2}", data)]
+    found = [(s.start, s.end, s.decoded) for s in decode._percent_lines(data, escapes)]
     assert found == expected
 
 
@@ -167,3 +168,29 @@ def test_kubernetes_secret_data_that_decodes_to_a_certificate_is_suppressed(
     assert result.code == 0
     reasons = {s["reason"] for s in result.json()["suppressed"]}
     assert "decodes to a certificate or public key" in reasons
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["A" * 39, "a", "Z9", "+/", "-_", "=", "%41", "%g", "%", " ", "\n", "\xff"]
+        ),
+        max_size=80,
+    )
+)
+def test_hyperscan_finds_the_candidates_the_plain_search_does(parts: list[str]) -> None:
+    """Runs of every length around the minimum, at the start and the end, and escapes."""
+    pytest.importorskip("hyperscan")
+    data = "".join(parts).encode("utf-8", "surrogateescape")
+    assert decode._hyperscan_candidates()(data) == decode._plain_candidates(data)
+
+
+def test_dense_runs_fall_back_to_the_plain_search_with_the_same_candidates() -> None:
+    """Minified code reports at almost every character: past a bound the plain search runs."""
+    pytest.importorskip("hyperscan")
+    dense = b"%41 ".join([b"Zq8vL2mP9xR4" * 20] * 200)
+    sparse = b"x = 1\n" * 5000 + b"key = " + b"Zq8vL2mP9xR4" * 5 + b"\nurl = '%41%42'\n"
+    for data in (dense, sparse):
+        assert decode._hyperscan_candidates()(data) == decode._plain_candidates(data)
+        assert decode._plain_candidates(data)[0] and decode._plain_candidates(data)[1]
