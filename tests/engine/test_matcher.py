@@ -110,6 +110,23 @@ def test_a_file_of_more_matches_than_a_report_can_hold_is_reported_in_part_and_c
 
 
 @pytest.mark.parametrize("kind", KINDS)
+def test_a_judged_rule_is_judged_up_to_a_limit_and_the_rest_counted(
+    kind: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before: every one of 200,000 `password = '...'` lines went to the judge (30 s for
+    10 MB); past MAX_JUDGED candidates of one judged rule the rest count as unchecked."""
+    monkeypatch.setattr(matcher_module, "MAX_JUDGED", 40)
+    matcher = engine.create(RULES, kind)
+    data = "".join(f"password = 'x{n:03}y'\n" for n in range(100)).encode()
+    unchecked: Counter[str] = Counter()
+    matcher.scan(data, "settings.py", unchecked=unchecked)
+    assert unchecked["generic-password"] == 60
+    whole: Counter[str] = Counter()
+    matcher.scan(data[: data.index(b"password = 'x040y'")], "settings.py", unchecked=whole)
+    assert not whole["generic-password"]
+
+
+@pytest.mark.parametrize("kind", KINDS)
 def test_long_lines_are_confirmed_around_keywords_with_the_same_findings(kind: str) -> None:
     from tests.helpers import token
 
