@@ -171,7 +171,7 @@ PIECE = 32 * 1024
 # places are counted as unchecked instead of tried. A file made of keywords ('password=password=
 # ...', a key header over and over) must not cost a regex attempt for each of millions of them;
 # what is left is reported (the hook fails closed), never dropped in silence. Places that do
-# match cost little and never count: a file of ten thousand real passwords is checked whole.
+# match never count here (MAX_FOUND and MAX_JUDGED bound those).
 MAX_FAILED = 20_000
 # Matches of one rule in one file, after which the rest of its places are counted as unchecked.
 # Each costs its checks, a fingerprint and a report line (about 80 us and 2 KB in all): a file
