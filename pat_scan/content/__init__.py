@@ -61,7 +61,7 @@ def scan_bytes(
             return found
     lines = Lines(data)
     matches = matcher.scan(data, path, unchecked=unchecked)
-    decoded, covered, benign = _scan_decoded(matcher, data, path, lines, unchecked)
+    decoded, covered, benign = _scan_decoded(matcher, data, path, lines, unchecked, bool(matches))
     # What the decoded text names (a provider's token, checked) says more than a rule that
     # flags the encoded blob as a whole (a Kubernetes Secret's data value): one secret, once.
     # An encoded part that decodes to no secret (a certificate, a base64 placeholder) makes a
@@ -88,10 +88,16 @@ Span = tuple[int, int, str]  # start, end and a label
 
 
 def _scan_decoded(
-    matcher: Matcher, data: bytes, path: str, lines: Lines, unchecked: Counter[str] | None
+    matcher: Matcher,
+    data: bytes,
+    path: str,
+    lines: Lines,
+    unchecked: Counter[str] | None,
+    labelled: bool = True,
 ) -> tuple[list[Finding], list[Span], list[Span]]:
     """(findings in the decoded parts, placed on the encoded text; the parts that held some;
-    the other parts that decode to no secret, with the reason)."""
+    the other parts that decode to no secret, with the reason, when `labelled`: they only
+    label matches in the file as it is, so a file with none skips asking each part)."""
     segments = list(decode.segments(data))
     if not segments:
         return [], [], []
@@ -112,7 +118,7 @@ def _scan_decoded(
         found.append(findings.from_match(match, data, path, span, segment.encoding, lines))
         covered.add(index)
     benign: list[Span] = []
-    for index, segment in enumerate(segments):
+    for index, segment in enumerate(segments if labelled else ()):
         why = None if index in covered else decode.benign(segment.decoded)
         if why is not None:
             benign.append((segment.start, segment.end, why))

@@ -191,6 +191,9 @@ _PUBLIC_MATERIAL = (
 )
 
 
+_DOCUMENT = re.compile(r"[ \t\n{}\[\]\"',=:]")  # what a value on its own never holds
+
+
 def benign(decoded: bytes) -> str | None:
     """Why decoded text holds no secret ('decodes to a certificate or public key', 'decodes to
     a placeholder'), or None."""
@@ -201,10 +204,6 @@ def benign(decoded: bytes) -> str | None:
 
     text = decoded.decode("utf-8", "replace").strip()
     # Only a value on its own (a base64 placeholder), never a document that mentions one.
-    if (
-        len(text) <= 100
-        and not any(c in text for c in " \t\n{}[]\"',=:")
-        and placeholders.reason(text)
-    ):
+    if len(text) <= 100 and not _DOCUMENT.search(text) and placeholders.reason(text):
         return "decodes to a placeholder"
     return None

@@ -172,7 +172,7 @@ PIECE = 32 * 1024
 # ...', a key header over and over) must not cost a regex attempt for each of millions of them;
 # what is left is reported (the hook fails closed), never dropped in silence. Places that do
 # match never count here (MAX_FOUND and MAX_JUDGED bound those).
-MAX_FAILED = 20_000
+MAX_FAILED = 5_000
 # Matches of one rule in one file, after which the rest of its places are counted as unchecked.
 # Each costs its checks, a fingerprint and a report line (about 80 us and 2 KB in all): a file
 # of 244,000 valid tokens took 55 s and 500 MB to report whole. No real file holds this many
