@@ -3,6 +3,7 @@ real CLI as a subprocess. Fixtures live in conftest.py; plain helpers live here.
 
 from __future__ import annotations
 
+import builtins
 import json
 import os
 import random
@@ -138,3 +139,16 @@ def result_of(findings: list[Finding], suppressed: list[Finding] | None = None) 
     result.stats.files = len({f.path for f in findings})
     result.stats.bytes = 1234
     return result
+
+
+def refuse_to_open(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    """Opening any file called `name` fails with EACCES (chmod 0 stops no one running as
+    root, as CI does)."""
+    real_open = builtins.open
+
+    def refusing_open(path: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(path, (str, os.PathLike)) and os.path.basename(path) == name:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", refusing_open)

@@ -93,7 +93,7 @@ def _scan_decoded(
     path: str,
     lines: Lines,
     unchecked: Counter[str] | None,
-    labelled: bool = True,
+    labelled: bool,
 ) -> tuple[list[Finding], list[Span], list[Span]]:
     """(findings in the decoded parts, placed on the encoded text; the parts that held some;
     the other parts that decode to no secret, with the reason, when `labelled`: they only

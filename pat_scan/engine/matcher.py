@@ -175,7 +175,7 @@ PIECE = 32 * 1024
 MAX_FAILED = 5_000
 # Matches of one rule in one file, after which the rest of its places are counted as unchecked.
 # Each costs its checks, a fingerprint and a report line (about 80 us and 2 KB in all): a file
-# of 244,000 valid tokens took 55 s and 500 MB to report whole. No real file holds this many
+# of 244,000 valid tokens took 55 s to report whole. No real file holds this many
 # secrets of one kind; one made to hold them is reported in part and fails closed.
 MAX_FOUND = 10_000
 # Candidates of one judged (generic) rule in one file, likewise: the judge takes about 0.5 ms a

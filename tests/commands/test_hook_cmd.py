@@ -5,7 +5,6 @@ kind of change a commit can carry."""
 
 from __future__ import annotations
 
-import builtins
 import os
 import subprocess
 import sys
@@ -14,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.helpers import git, run_process, token, try_commit
+from tests.helpers import git, refuse_to_open, run_process, token, try_commit
 
 
 def test_blocks_a_secret_and_says_what_to_do(hooked: Path) -> None:
@@ -255,14 +254,7 @@ def test_a_file_the_hook_cannot_read_stops_the_commit(
     """Before: `pat-scan hook FILE` with an unreadable FILE said "Passed" (exit 0)."""
     locked = repo / "locked.txt"
     locked.write_text(f"t = '{token()}'\n")
-    real_open = builtins.open
-
-    def refusing_open(path: Any, *args: Any, **kwargs: Any) -> Any:
-        if isinstance(path, (str, os.PathLike)) and os.path.basename(path) == locked.name:
-            raise PermissionError(13, "Permission denied", str(path))
-        return real_open(path, *args, **kwargs)
-
-    monkeypatch.setattr(builtins, "open", refusing_open)
+    refuse_to_open(monkeypatch, locked.name)
     result = cli("hook", "locked.txt", cwd=repo)
     assert result.code == 3
     assert "locked.txt: unreadable" in result.err and "commit is stopped" in result.err

@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -153,22 +154,24 @@ def test_merge_commit(project: Path, pre_commit_home: Path) -> None:
     assert len(git(project, "log", "-1", "--format=%P").stdout.split()) == 2
 
 
-def test_pre_push(project: Path, pre_commit_home: Path, tmp_path: Path) -> None:
-    home = pre_commit_home
-    remote = tmp_path / "remote.git"
-    git(tmp_path, "init", "-q", "--bare", str(remote))
+def pusher(
+    project: Path, home: Path, remote: Path
+) -> Callable[..., subprocess.CompletedProcess[str]]:
+    """`push(*args)`: `git push -q origin ARGS` to a new bare `remote`, hooks from `home`."""
+    git(remote.parent, "init", "-q", "--bare", str(remote))
     git(project, "remote", "add", "origin", str(remote))
     env = {**os.environ, "PRE_COMMIT_HOME": str(home)}
 
     def push(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            ["git", "push", "-q", "origin", *args],
-            cwd=project,
-            capture_output=True,
-            text=True,
-            check=False,
-            env=env,
-        )
+        run = ["git", "push", "-q", "origin", *args]
+        return subprocess.run(run, cwd=project, capture_output=True, text=True, env=env)
+
+    return push
+
+
+def test_pre_push(project: Path, pre_commit_home: Path, tmp_path: Path) -> None:
+    home = pre_commit_home
+    push = pusher(project, home, tmp_path / "remote.git")
 
     (project / "a.py").write_text("clean\n")
     git(project, "add", ".")
@@ -233,14 +236,7 @@ def test_pre_push_checks_what_a_merge_resolution_adds(
     """Before: pre-push scanned with `git log --no-merges`, so a conflict resolution that
     added a token (committed with --no-verify) was pushed with "Passed"."""
     home = pre_commit_home
-    remote = tmp_path / "remote.git"
-    git(tmp_path, "init", "-q", "--bare", str(remote))
-    git(project, "remote", "add", "origin", str(remote))
-    env = {**os.environ, "PRE_COMMIT_HOME": str(home)}
-
-    def push(*args: str) -> subprocess.CompletedProcess[str]:
-        run = ["git", "push", "-q", "origin", *args]
-        return subprocess.run(run, cwd=project, capture_output=True, text=True, env=env)
+    push = pusher(project, home, tmp_path / "remote.git")
 
     (project / "a.py").write_text("base\n")
     git(project, "add", ".")

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import builtins
 import json
-import os
 import random
 import signal
 import subprocess
@@ -15,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.helpers import bad_token, git, run_process, token
+from tests.helpers import bad_token, git, refuse_to_open, run_process, token
 
 
 def test_finds_a_token_and_exits_1(repo: Path, cli: Any) -> None:
@@ -140,15 +138,7 @@ def test_text_in_any_encoding_and_files_over_the_limit_are_scanned(repo: Path, c
 def test_unreadable_file_is_counted(repo: Path, cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     locked = repo / "locked.txt"
     locked.write_text("secret")
-    # chmod 0 stops no one running as root (as CI does): opening the file is refused instead.
-    real_open = builtins.open
-
-    def refusing_open(path: Any, *args: Any, **kwargs: Any) -> Any:
-        if isinstance(path, (str, os.PathLike)) and os.path.basename(path) == locked.name:
-            raise PermissionError(13, "Permission denied", str(path))
-        return real_open(path, *args, **kwargs)
-
-    monkeypatch.setattr(builtins, "open", refusing_open)
+    refuse_to_open(monkeypatch, locked.name)
     result = cli("scan", "--format", "json", cwd=repo)
     assert result.json()["stats"]["skipped"] == {"unreadable": 1}
     # Before: exit 0, "no secrets found". A file that could not be read was not checked.
