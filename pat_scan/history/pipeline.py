@@ -120,7 +120,9 @@ class _Pipeline:
             )
             self.store = Store(history_store.location(common_dir), store_key)
         self.observer = observer
-        self.committed = time.monotonic()  # when the store last committed
+        # When the store last committed: never, so the first chunk is committed at once (a scan
+        # stopped in its first seconds keeps it), then one commit every COMMIT_EVERY seconds.
+        self.committed = -COMMIT_EVERY
         self.spool_log = False  # whether the log is written while the blobs are scanned
 
     def run(self) -> None:
