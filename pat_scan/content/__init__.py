@@ -17,10 +17,6 @@ from pat_scan.engine import Match, Matcher
 from pat_scan.findings import Finding, Lines
 from pat_scan.rules import MAX_MATCH_WIDTH
 
-# Between decoded parts scanned joined: a line break, which ends a match as the end of a part
-# would (a match that runs on into the next part is one of neither, and is dropped).
-_SEPARATOR = b"\n"
-
 
 def scan_content(
     matcher: Matcher,
@@ -98,31 +94,24 @@ def _scan_decoded(
     """(findings in the decoded parts, placed on the encoded text; the parts that held some;
     the other parts that decode to no secret, with the reason, when `labelled`: they only
     label matches in the file as it is, so a file with none skips asking each part)."""
-    segments = list(decode.segments(data))
-    if not segments:
+    parts = decode.parts(data)
+    if not parts:
         return [], [], []
-    starts: list[int] = []  # where each part begins in the joined text
-    position = 0
-    for segment in segments:
-        starts.append(position)
-        position += len(segment.decoded) + len(_SEPARATOR)
-    joined = _SEPARATOR.join(segment.decoded for segment in segments)
     found: list[Finding] = []
     covered: set[int] = set()
-    for match in matcher.scan(joined, path, unchecked=unchecked):
-        index = bisect_right(starts, match.start) - 1
-        segment = segments[index]
-        if match.end > starts[index] + len(segment.decoded):
+    for match in matcher.scan(parts.text, path, unchecked=unchecked):
+        index = parts.holding(match.start, match.end)
+        if index is None:
             continue
-        span = (segment.start, segment.end)
-        found.append(findings.from_match(match, data, path, span, segment.encoding, lines))
+        span = parts.span(index)
+        found.append(findings.from_match(match, data, path, span, parts.encoding(index), lines))
         covered.add(index)
     benign: list[Span] = []
-    for index, segment in enumerate(segments if labelled else ()):
-        why = None if index in covered else decode.benign(segment.decoded)
+    for index in range(len(parts)) if labelled else ():
+        why = None if index in covered else decode.benign(parts.decoded(index))
         if why is not None:
-            benign.append((segment.start, segment.end, why))
-    return found, [(segments[i].start, segments[i].end, "") for i in covered], benign
+            benign.append((*parts.span(index), why))
+    return found, [(*parts.span(i), "") for i in covered], benign
 
 
 class _Covered:

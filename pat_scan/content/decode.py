@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import binascii
 import re
+from array import array
+from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
@@ -20,7 +22,6 @@ from typing import NamedTuple
 MIN_BASE64 = 40
 _BASE64_CLASS = rb"A-Za-z0-9+/_=\-"
 _BASE64_CHARS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_="
-_RUN_END = re.compile(rb"[^" + _BASE64_CLASS + rb"]")
 _DIGITS = b"0123456789"
 _PERCENT = re.compile(rb"%[0-9A-Fa-f]{2}")
 _TEXT = bytes(range(0x20, 0x7F)) + b"\t\n\r"
@@ -34,22 +35,86 @@ class Segment(NamedTuple):
     encoding: str  # 'base64' | 'percent-encoded'
 
 
-def segments(data: bytes) -> Iterator[Segment]:
-    runs, escapes = _candidates()(data)
-    yield from _base64_runs(data, runs)
-    if escapes:
-        yield from _percent_lines(data, escapes)
+# Between decoded parts joined: a line break, which ends a match as the end of a part would (a
+# match that runs on into the next part is one of neither, and is dropped).
+SEPARATOR = b"\n"
 
 
-Candidates = Callable[[bytes], tuple[list[int], list[int]]]
+class Parts:
+    """A file's decoded parts joined into one text (`text`), scanned once however many there
+    are. Offsets are kept in arrays, not objects: a file of a hundred thousand encoded lines
+    must not cost a hundred thousand tuples."""
+
+    __slots__ = ("_offsets", "_percent_from", "_spans", "text")
+
+    def __init__(
+        self, decoded: bytearray, offsets: array[int], spans: array[int], percent_from: int
+    ) -> None:
+        self.text = bytes(decoded)
+        self._offsets = offsets  # where each part starts in `text`
+        self._spans = spans  # where each part's encoded text starts and ends in the file, in pairs
+        self._percent_from = percent_from  # parts from this index on are percent-encoded
+
+    def __len__(self) -> int:
+        return len(self._offsets)
+
+    def __iter__(self) -> Iterator[Segment]:
+        return (Segment(*self.span(i), self.decoded(i), self.encoding(i)) for i in range(len(self)))
+
+    def holding(self, start: int, end: int) -> int | None:
+        """The index of the part that holds text[start:end], or None when it runs past one."""
+        index = bisect_right(self._offsets, start) - 1
+        return index if end <= self._end(index) else None
+
+    def span(self, index: int) -> tuple[int, int]:
+        return self._spans[2 * index], self._spans[2 * index + 1]
+
+    def encoding(self, index: int) -> str:
+        return "base64" if index < self._percent_from else "percent-encoded"
+
+    def decoded(self, index: int) -> bytes:
+        return self.text[self._offsets[index] : self._end(index)]
+
+    def _end(self, index: int) -> int:
+        after = index + 1
+        return len(self.text) if after == len(self._offsets) else self._offsets[after] - 1
+
+
+def parts(data: bytes) -> Parts:
+    """The base64 runs of `data` that decode to text, then its lines with two or more %XX
+    escapes that do."""
+    decoded = bytearray()
+    offsets, spans = array("q"), array("q")
+
+    def add(start: int, end: int, text: bytes) -> None:
+        if offsets:
+            decoded.extend(SEPARATOR)
+        offsets.append(len(decoded))
+        decoded.extend(text)
+        spans.extend((start, end))
+
+    for start, end in _candidates()(data):
+        if not _may_be_text(data, start):
+            continue
+        text = _base64_text(data[start:end])
+        if text is not None:
+            add(start, end, text)
+    percent_from = len(offsets)
+    if b"%" in data:
+        for start, end, text in _percent_lines(data):
+            add(start, end, text)
+    return Parts(decoded, offsets, spans, percent_from)
+
+
+Candidates = Callable[[bytes], "Iterator[tuple[int, int]]"]
 REPORTS_BEFORE_FALLBACK = 64
 REPORT_SPACING = 1024  # bytes per report allowed beyond the first REPORTS_BEFORE_FALLBACK
 _found: Candidates | None = None
 
 
 def _candidates() -> Candidates:
-    """Where each base64 run of MIN_BASE64 or more characters and each %XX escape starts, in
-    one pass: Hyperscan's when it is installed, else translated bytes and a regex."""
+    """(start, end) of each run of MIN_BASE64 or more base64 characters, in one pass:
+    Hyperscan's when it is installed, else translated bytes and bytes.find."""
     global _found
     if _found is None:
         try:
@@ -62,44 +127,48 @@ def _candidates() -> Candidates:
 def _hyperscan_candidates() -> Candidates:
     import hyperscan
 
-    # MIN_BASE64 run characters in a row, and an escape, reported where they end. The run is
-    # a bare repeat, which Hyperscan runs fast; a run start anchored on the character before it
-    # would report once per run but run 1.8x slower (dense classes on both sides), more than
-    # the extra reports cost.
+    # MIN_BASE64 run characters in a row, reported where they end. The run is a bare repeat,
+    # which Hyperscan runs fast; a run start anchored on the character before it would report
+    # once per run but run 1.8x slower (dense classes on both sides), more than the extra
+    # reports cost.
     database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
     run = b"[" + _BASE64_CLASS + b"]{%d}" % MIN_BASE64
-    database.compile(expressions=[run, _PERCENT.pattern], ids=[0, 1], elements=2, flags=[0, 0])
+    database.compile(expressions=[run], ids=[0], elements=1, flags=[0])
 
-    def find(data: bytes) -> tuple[list[int], list[int]]:
-        ends: tuple[list[int], list[int]] = ([], [])
+    def find(data: bytes) -> Iterator[tuple[int, int]]:
+        ends: list[int] = []
         # A report costs a Python call: past this many (long runs, such as minified code or
         # data, report at each character), the translated search is cheaper.
         limit = REPORTS_BEFORE_FALLBACK + len(data) // REPORT_SPACING
 
         def on_match(pattern_id: int, start: int, end: int, flags: int, context: object) -> bool:
-            ends[pattern_id].append(end)
-            return len(ends[0]) + len(ends[1]) > limit
+            ends.append(end)
+            return len(ends) > limit
 
         if data:
             try:
                 database.scan(data, match_event_handler=on_match)
             except hyperscan.error:  # stopped by on_match (older bindings say no more)
-                if len(ends[0]) + len(ends[1]) <= limit:
+                if len(ends) <= limit:
                     raise
                 return _plain_candidates(data)
-        run_ends, escape_ends = ends
-        # A run reports at each of its characters from the MIN_BASE64th on; it starts where
-        # the reports are not consecutive. Sorted first, should an engine report out of order.
-        run_ends.sort()
-        runs: list[int] = []
-        last = -2
-        for end in run_ends:
-            if end != last + 1:
-                runs.append(end - MIN_BASE64)
-            last = end
-        return runs, sorted(end - 3 for end in escape_ends)
+        return _runs(sorted(ends))  # sorted, should an engine report out of order
 
     return find
+
+
+def _runs(ends: list[int]) -> Iterator[tuple[int, int]]:
+    """Runs from their reports: a run reports at each of its characters from the MIN_BASE64th
+    on, so it starts where the reports are not consecutive and ends at its last report."""
+    first = last = -2
+    for end in ends:
+        if end != last + 1:
+            if last >= 0:
+                yield first - MIN_BASE64, last
+            first = end
+        last = end
+    if last >= 0:
+        yield first - MIN_BASE64, last
 
 
 # Base64 characters become 'A', everything else a space: runs are then found with bytes.find,
@@ -108,27 +177,13 @@ _RUNS = bytes(ord("A") if byte in _BASE64_CHARS else ord(" ") for byte in range(
 _RUN_NEEDLE = b"A" * MIN_BASE64
 
 
-def _plain_candidates(data: bytes) -> tuple[list[int], list[int]]:
-    runs: list[int] = []
+def _plain_candidates(data: bytes) -> Iterator[tuple[int, int]]:
     shape = data.translate(_RUNS)
     start = shape.find(_RUN_NEEDLE)
     while start != -1:
-        runs.append(start)
         end = shape.find(b" ", start)
+        yield start, len(data) if end == -1 else end
         start = -1 if end == -1 else shape.find(_RUN_NEEDLE, end)
-    escapes = [m.start() for m in _PERCENT.finditer(data)] if b"%" in data else []
-    return runs, escapes
-
-
-def _base64_runs(data: bytes, starts: list[int]) -> Iterator[Segment]:
-    for start in starts:
-        found = _RUN_END.search(data, start)
-        end = len(data) if found is None else found.start()
-        run = data[start:end]
-        if _mixed(run):
-            decoded = _base64_text(run)
-            if decoded is not None:
-                yield Segment(start, end, decoded, "base64")
 
 
 def _mixed(run: bytes) -> bool:
@@ -138,41 +193,106 @@ def _mixed(run: bytes) -> bool:
     return not run.islower() and not run.isupper() and len(run.translate(None, _DIGITS)) < len(run)
 
 
+_URLSAFE = bytes.maketrans(b"-_", b"+/")
+_ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+
+
+def _digits_where(test: Callable[[int], bool]) -> str:
+    """A regex class of the base64 digits (both alphabets) whose 6-bit value passes `test`."""
+    chosen = [chr(_ALPHABET[value]) for value in range(64) if test(value)]
+    chosen += [{"+": "-", "/": "_"}[c] for c in chosen if c in "+/"]
+    return "[" + re.escape("".join(chosen)) + "]"
+
+
+# Four digits make three bytes; each byte of text is below 0x80, which zeroes bit 5 of the
+# group's first digit, bit 3 of its second and bit 1 of its third. A run whose first
+# MIN_BASE64 digits break this decodes to no text, whatever follows: one regex call rules out
+# a token, a hash or binary data (most runs) without slicing or decoding it.
+_TEXT_SHAPED = re.compile(
+    (
+        "(?:"
+        + _digits_where(lambda v: v < 32)
+        + _digits_where(lambda v: not v & 8)
+        + _digits_where(lambda v: not v & 2)
+        + _digits_where(lambda v: True)
+        + f"){{{MIN_BASE64 // 4}}}"
+    ).encode()
+)
+
+
+def _may_be_text(data: bytes, start: int) -> bool:
+    """Whether the run at `start` could decode to text (its padding, if it has some within
+    its first MIN_BASE64 characters, is left for _base64_text to judge)."""
+    return (
+        _TEXT_SHAPED.match(data, start) is not None
+        or data.find(b"=", start, start + MIN_BASE64) != -1
+    )
+
+
 def _base64_text(run: bytes) -> bytes | None:
+    """The text `run` decodes to, or None: not mixed, not base64, or not text."""
+    if not _mixed(run):
+        return None
     body = run.rstrip(b"=")
     if b"=" in body:  # padding only at the end: this is something else
         return None
-    if b"-" in body or b"_" in body:
-        body = body.replace(b"-", b"+").replace(b"_", b"/")
+    # Most runs fail on their first groups (hashes, binary, tokens): those are decoded first.
+    probe = body[: min(len(body), _PROBE) // 4 * 4].translate(_URLSAFE)
+    if not _is_text(binascii.a2b_base64(probe), minimum=0):
+        return None
+    body = body.translate(_URLSAFE)
     body = body[: len(body) - len(body) % 4] if len(body) % 4 == 1 else body
     try:
-        if not _is_text(binascii.a2b_base64(body[: min(len(body), _PROBE) // 4 * 4]), minimum=0):
-            return None
         decoded = binascii.a2b_base64(body + b"=" * (-len(body) % 4))
     except binascii.Error:
         return None
     return decoded if _is_text(decoded) else None
 
 
-def _percent_lines(data: bytes, escapes: list[int]) -> Iterator[Segment]:
-    """Lines with two or more %XX escapes (at `escapes`: code has many more % signs, for
-    formatting, than escapes)."""
+# Lines are percent-decoded this many bytes at a time, joined: one call for many short lines,
+# without holding every escape of a large file at once.
+_PERCENT_BATCH = 64 * 1024
+
+
+def _percent_lines(data: bytes) -> Iterator[tuple[int, int, bytes]]:
+    """(start, end, decoded) of each line with two or more %XX escapes that decodes to text.
+    Code has many more % signs, for formatting, than escapes; each line is searched at most
+    twice, from its first escape, however many it holds."""
+    batch: list[tuple[int, int]] = []
+    size = 0
+    for start, end in _escaped_lines(data):
+        batch.append((start, end))
+        size += end - start
+        if size >= _PERCENT_BATCH:
+            yield from _decoded_lines(data, batch)
+            batch, size = [], 0
+    yield from _decoded_lines(data, batch)
+
+
+def _escaped_lines(data: bytes) -> Iterator[tuple[int, int]]:
+    search = _PERCENT.search
+    found = search(data)
+    while found is not None:
+        start = data.rfind(b"\n", 0, found.start()) + 1
+        end = data.find(b"\n", found.end())
+        end = len(data) if end == -1 else end
+        if search(data, found.end(), end) is not None:
+            yield start, end
+        found = search(data, end)
+
+
+def _decoded_lines(data: bytes, lines: list[tuple[int, int]]) -> Iterator[tuple[int, int, bytes]]:
     from urllib.parse import unquote_to_bytes
 
-    start = end = -1  # the line of the previous escape
-    decided = 0  # lines before this offset are done with
-    for position in escapes:
-        if position < decided:
-            continue
-        if position < end:  # a second escape on this line
-            decoded = unquote_to_bytes(data[start:end])
-            if _is_text(decoded):
-                yield Segment(start, end, decoded, "percent-encoded")
-            decided = end
-            continue
-        start = data.rfind(b"\n", 0, position) + 1
-        end = data.find(b"\n", position)
-        end = len(data) if end == -1 else end
+    encoded = [data[start:end] for start, end in lines]
+    # One call for the batch, split where the lines were joined: a NUL byte in a line (which
+    # is then not text) splits it too, and the lines are then decoded one by one.
+    decoded = unquote_to_bytes(b"\0".join(encoded)).split(b"\0")
+    if len(decoded) != len(encoded):
+        decoded = [unquote_to_bytes(line) for line in encoded]
+    for (start, end), text in zip(lines, decoded, strict=True):
+        if _is_text(text):
+            yield start, end, text
 
 
 def _is_text(decoded: bytes, minimum: int = MIN_BASE64 * 3 // 4) -> bool:

@@ -51,13 +51,13 @@ def test_percent_encoded_password_in_a_url(repo: Path, cli: Any) -> None:
 def test_binary_hashes_and_images_are_not_decoded() -> None:
     png = base64.b64encode(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
     sha = b"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
-    assert list(decode.segments(b"img = '" + png + b"'\nsum = " + sha + b"\n")) == []
+    assert list(decode.parts(b"img = '" + png + b"'\nsum = " + sha + b"\n")) == []
 
 
 def test_one_level_only() -> None:
     inner = base64.b64encode(b"password = 'a-long-enough-plaintext-value'")
     outer = base64.b64encode(inner)
-    (segment,) = decode.segments(b"x = " + outer)
+    (segment,) = decode.parts(b"x = " + outer)
     assert segment.decoded == inner  # decoded once; the inner base64 is not decoded again
 
 
@@ -104,7 +104,7 @@ def test_segments_are_bounded_and_never_crash() -> None:
         data, pieces = case
         total = 0
         seen = set()
-        for segment in decode.segments(data):
+        for segment in decode.parts(data):
             assert 0 <= segment.start < segment.end <= len(data)
             total += len(segment.decoded)
             encoded = data[segment.start : segment.end]
@@ -128,13 +128,16 @@ def test_base64_of_every_length_is_decoded(size: int, encode: Any) -> None:
     """Padded or not: 31 and 32 bytes (a 41-43 character body) used to fail the probe."""
     text = b"password = Zq8vL2mP9xR4Ab7Cd3Ef5Gh6Ij1Kl0Mn2Op4Qr6"[:size]
     encoded = encode(text).rstrip(b"=") if encode is base64.urlsafe_b64encode else encode(text)
-    (segment,) = decode.segments(b"x = " + encoded + b"\n")
+    (segment,) = decode.parts(b"x = " + encoded + b"\n")
     assert (segment.start, segment.decoded) == (4, text)
 
 
 @settings(max_examples=200, deadline=None)
 @given(
-    st.lists(st.sampled_from(["%41", "%2F", "%s", "%", "a" * 30, "\n", "%zz", "\xff"]), max_size=60)
+    st.lists(
+        st.sampled_from(["%41", "%2F", "%00", "\0", "%s", "%", "a" * 30, "\n", "%zz", "\xff"]),
+        max_size=60,
+    )
 )
 def test_each_line_with_two_escapes_is_decoded_once(parts: list[str]) -> None:
     data = "".join(parts).encode("utf-8", "surrogateescape")
@@ -145,9 +148,7 @@ def test_each_line_with_two_escapes_is_decoded_once(parts: list[str]) -> None:
         if len(re.findall(rb"%[0-9A-Fa-f]{2}", line)) >= 2 and decode._is_text(decoded):
             expected.append((offset, offset + len(line), decoded))
         offset += len(line) + 1
-    escapes = [m.start() for m in re.finditer(rb"%[0-9A-Fa-f]{2}", data)]
-    found = [(s.start, s.end, s.decoded) for s in decode._percent_lines(data, escapes)]
-    assert found == expected
+    assert list(decode._percent_lines(data)) == expected
 
 
 def test_kubernetes_secret_data_that_decodes_to_a_certificate_is_suppressed(
@@ -183,14 +184,30 @@ def test_hyperscan_finds_the_candidates_the_plain_search_does(parts: list[str]) 
     """Runs of every length around the minimum, at the start and the end, and escapes."""
     pytest.importorskip("hyperscan")
     data = "".join(parts).encode("utf-8", "surrogateescape")
-    assert decode._hyperscan_candidates()(data) == decode._plain_candidates(data)
+    assert list(decode._hyperscan_candidates()(data)) == list(decode._plain_candidates(data))
 
 
 def test_dense_runs_fall_back_to_the_plain_search_with_the_same_candidates() -> None:
     """Minified code reports at almost every character: past a bound the plain search runs."""
     pytest.importorskip("hyperscan")
     dense = b"%41 ".join([b"Zq8vL2mP9xR4" * 20] * 200)
-    sparse = b"x = 1\n" * 5000 + b"key = " + b"Zq8vL2mP9xR4" * 5 + b"\nurl = '%41%42'\n"
+    sparse = b"x = 1\n" * 5000 + b"key = " + b"Zq8vL2mP9xR4" * 5 + b"\n"
     for data in (dense, sparse):
-        assert decode._hyperscan_candidates()(data) == decode._plain_candidates(data)
-        assert decode._plain_candidates(data)[0] and decode._plain_candidates(data)[1]
+        runs = list(decode._plain_candidates(data))
+        assert runs and list(decode._hyperscan_candidates()(data)) == runs
+
+
+_TEXT_BYTES = st.binary(min_size=30, max_size=90).map(
+    lambda raw: bytes(b"\t\n\r !~Aa0"[byte % 9] if byte < 128 else byte % 95 + 32 for byte in raw)
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(_TEXT_BYTES, st.binary(min_size=30, max_size=90)), st.booleans())
+def test_the_shape_test_never_rules_out_text(raw: bytes, urlsafe: bool) -> None:
+    """_may_be_text is a shortcut past _base64_text: whatever it rules out decodes to no text."""
+    encoded = (base64.urlsafe_b64encode if urlsafe else base64.b64encode)(raw)
+    if decode._is_text(raw):
+        assert decode._may_be_text(encoded, 0)
+    if not decode._may_be_text(encoded, 0):
+        assert decode._base64_text(encoded) is None
