@@ -206,8 +206,10 @@ def _unsuppressed(
             continue
         assert matcher is not None, "a blob to scan needs an engine"
         unchecked: Counter[str] = Counter()
+        # A change's added lines are all that is kept of a text file: the rest is not judged.
+        added = None if change is None or change.binary else change.added
         try:
-            scanned = scan_content(matcher, blob.data, blob.pieces, blob.path, unchecked)
+            scanned = scan_content(matcher, blob.data, blob.pieces, blob.path, unchecked, added)
         except OSError:  # a large file that could not be read to its end
             stats.skipped["unreadable"] += 1
             stats.unscanned[blob.path] = "unreadable"

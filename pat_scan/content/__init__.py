@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pat_scan import findings
 from pat_scan.content import decode, text
 from pat_scan.engine import Match, Matcher
+from pat_scan.engine.matcher import Within
 from pat_scan.findings import Finding, Lines
 from pat_scan.rules import MAX_MATCH_WIDTH
 
@@ -24,12 +25,16 @@ def scan_content(
     pieces: Callable[[], Iterator[bytes]] | None,
     path: str,
     unchecked: Counter[str] | None = None,
+    added: Sequence[tuple[int, int]] | None = None,
 ) -> tuple[list[Finding], int] | None:
     """(findings, bytes read) in a file's content, held whole (`data`) or read in `pieces`;
-    None when it is binary. Text in any encoding is scanned as UTF-8."""
+    None when it is binary. Text in any encoding is scanned as UTF-8. `added`: see
+    scan_bytes (content read in pieces is scanned whole)."""
     if pieces is None:
         utf8 = text.scannable(data)
-        return None if utf8 is None else (scan_bytes(matcher, utf8, path, unchecked), len(data))
+        if utf8 is None:
+            return None
+        return scan_bytes(matcher, utf8, path, unchecked, added), len(data)
     stream = pieces()
     first = next(stream, b"")
     name = text.encoding(first)
@@ -47,16 +52,26 @@ def scan_content(
 
 
 def scan_bytes(
-    matcher: Matcher, data: bytes, path: str, unchecked: Counter[str] | None = None
+    matcher: Matcher,
+    data: bytes,
+    path: str,
+    unchecked: Counter[str] | None = None,
+    added: Sequence[tuple[int, int]] | None = None,
 ) -> list[Finding]:
     """Findings in the file as it is, in its encoded parts, and for notebooks in their cells.
-    What a rule could not check (a file made of its keywords) is counted in `unchecked`."""
+    What a rule could not check (a file made of its keywords) is counted in `unchecked`.
+    With `added` (1-based, inclusive line ranges a commit adds), the file as it is is
+    confirmed and judged on those lines only: findings elsewhere may be missing, and the
+    caller keeps those on the added lines."""
     if path.endswith(".ipynb"):
         found = _scan_notebook(matcher, data, path, unchecked)
         if found is not None:
             return found
     lines = Lines(data)
-    matches = matcher.scan(data, path, unchecked=unchecked)
+    within = None
+    if added is not None:
+        within = Within(_byte_spans(data, lines.newline, added), lines.newline)
+    matches = matcher.scan(data, path, unchecked=unchecked, within=within)
     decoded, covered, benign = _scan_decoded(matcher, data, path, lines, unchecked, bool(matches))
     # What the decoded text names (a provider's token, checked) says more than a rule that
     # flags the encoded blob as a whole (a Kubernetes Secret's data value): one secret, once.
@@ -70,6 +85,52 @@ def scan_bytes(
         if inside.label(m) is None
     ]
     return plain + decoded
+
+
+def _byte_spans(
+    data: bytes, newline: bytes, ranges: Sequence[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """Each range of lines (1-based, inclusive, sorted, disjoint) as bytes: [where its first
+    line starts, where the line after its last starts), the end of the data if there is none."""
+    spans: list[tuple[int, int]] = []
+    line, offset = 1, 0  # a line and where it starts, only ever moved forward
+    for first, last in ranges:
+        start = offset = _skip_lines(data, newline, offset, first - line)
+        offset = _skip_lines(data, newline, offset, last + 1 - first)
+        line = last + 1
+        spans.append((start, offset))
+    return spans
+
+
+def _skip_lines(data: bytes, newline: bytes, offset: int, lines: int) -> int:
+    """Where the line `lines` lines after the one at `offset` starts (the end of the data when
+    it has fewer). Newlines are counted in C over a window that grows until it holds enough,
+    which is then halved down to the one wanted: linear in the bytes skipped, with no step
+    per line (a commit's lines at the end of a large file)."""
+    size = len(data)
+    step = 64 * max(lines, 1)
+    while lines > 0:  # grow the window until it holds `lines` newlines
+        end = min(size, offset + step)
+        found = data.count(newline, offset, end)
+        if found >= lines:
+            break
+        if end == size:
+            return size
+        offset, lines, step = end, lines - found, step * 2
+    else:
+        return offset
+    before = 0  # newlines in data[offset:low]; data[offset:end] holds `lines` or more
+    low = offset
+    while end - low > 256:
+        middle = (low + end) // 2
+        found = data.count(newline, low, middle)
+        if before + found >= lines:
+            end = middle
+        else:
+            low, before = middle, before + found
+    for _ in range(lines - before):
+        low = data.find(newline, low, end) + 1
+    return low
 
 
 def _unless_benign(match: Match, benign: _Covered) -> Match:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from typing import Any, NamedTuple
@@ -32,6 +33,25 @@ class Match(NamedTuple):
         return f"Match({self.rule.id!r}, {self.start}, {self.end}, {self.confidence!r})"
 
 
+class Within:
+    """Byte spans of a buffer that a scan is about (the lines a commit adds), each [start, end)
+    from the start of its first line to the start of the line after its last: a match is wanted
+    when one of its lines is in one, as a finding's lines are counted (its last line is the
+    one its end offset is on)."""
+
+    __slots__ = ("_ends", "_starts", "newline")
+
+    def __init__(self, spans: Sequence[tuple[int, int]], newline: bytes) -> None:
+        self.newline = newline  # what ends a line in the buffer
+        self._starts = [start for start, _ in spans]  # sorted, not overlapping
+        self._ends = [end for _, end in spans]
+
+    def touches(self, start: int, end: int) -> bool:
+        """Whether data[start:end] is on a line of a span."""
+        first = bisect_right(self._ends, start)  # the first span that ends after `start`
+        return first < len(self._starts) and end >= self._starts[first]
+
+
 class Matcher:
     def __init__(self, rules: Sequence[Rule], prefilter: Prefilter, kind: str) -> None:
         self.rules = rules
@@ -48,13 +68,34 @@ class Matcher:
         *,
         every: bool = False,
         unchecked: Counter[str] | None = None,
+        within: Within | None = None,
     ) -> list[Match]:
         """Matches in `data`, scanned as the file `path` (rules with `paths` need a match).
 
         Overlapping generic matches are resolved to one per secret, unless `every` (checking a
         rule's own examples asks whether it matches, not whether it wins). Places a rule could
         not check (past MAX_FAILED failed places, MAX_FOUND matches or MAX_JUDGED judged
-        candidates) are counted in `unchecked`, by rule id."""
+        candidates) are counted in `unchecked`, by rule id. With `within`, only matches on its
+        lines (and whatever could change which of them is kept) are looked for: the rest of
+        the file is neither confirmed nor judged."""
+        if within is not None:
+            partial: Counter[str] = Counter()
+            matches = self._matches(data, path, partial, within)
+            # A match off those lines can only change which one is kept if it overlaps a kept
+            # generic match that runs over more than one line: then the file is scanned whole.
+            if not any(
+                within.newline in data[m.start : m.end] for m in matches if "generic" in m.rule.tags
+            ):
+                if unchecked is not None:
+                    unchecked.update(partial)
+                return matches if every else _without_generic_overlaps(matches)
+        matches = self._matches(data, path, unchecked, None)
+        return matches if every else _without_generic_overlaps(matches)
+
+    def _matches(
+        self, data: bytes, path: str, unchecked: Counter[str] | None, within: Within | None
+    ) -> list[Match]:
+        """Every rule's matches in `data`, sorted, before overlaps are resolved."""
         illustrative = placeholders.example_location(path)
         matches: list[Match] = []
         proposed = self._prefilter.regions(data, path)
@@ -72,7 +113,11 @@ class Matcher:
             limit = MAX_JUDGED if each else MAX_FOUND
             counted = 0
             for window in _line_windows(data, regions):
+                if within is not None and not within.touches(*window):
+                    continue
                 for found in candidates.matches(window):
+                    if within is not None and not within.touches(*found.span("secret")):
+                        continue
                     match = _gate(rule, found, data, illustrative, judged)
                     if match is not None:
                         matches.append(match)
@@ -85,7 +130,7 @@ class Matcher:
             if candidates.unchecked and unchecked is not None:
                 unchecked[rule.id] += candidates.unchecked
         matches.sort(key=lambda m: (m.start, m.end, m.rule.id))
-        return matches if every else _without_generic_overlaps(matches)
+        return matches
 
     def _pattern(self, index: int) -> Any:
         compiled = self._compiled.get(index)

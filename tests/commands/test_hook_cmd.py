@@ -272,3 +272,26 @@ def test_a_staged_file_only_partly_checked_stops_the_commit(
     assert result.code == 3
     assert "dense.txt: partly checked" in result.err and "generic-password" in result.err
     assert cli("hook", "--allow-unscanned", cwd=repo).code == 0
+
+
+def test_only_the_lines_a_commit_adds_are_judged(
+    repo: Path, cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A settings file already holding more password lines than a file's judged limit, with
+    one line added: before, every line was judged again and the file was only partly checked
+    (the commit stopped, exit 3); now the added line alone is judged, and blocks."""
+    from pat_scan.engine import judge
+
+    old = "".join(f"password = 'Vq{n:04}xLm'\n" for n in range(600))
+    (repo / "settings.py").write_text(old)
+    git(repo, "add", "settings.py")
+    git(repo, "commit", "-qm", "settings", "--no-verify")
+    (repo / "settings.py").write_text(old + "db_password = 'Zr8#kq2LmW!v4Tn'\n")
+    git(repo, "add", "settings.py")
+    judged = []
+    real = judge.judge
+    monkeypatch.setattr(judge, "judge", lambda candidate: judged.append(1) or real(candidate))
+    result = cli("hook", "--format", "json", cwd=repo)
+    assert result.code == 1, result.err
+    assert [f["line"] for f in result.json()["findings"]] == [601]
+    assert len(judged) <= 2  # the added line, by each generic rule that proposes it

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -135,3 +136,33 @@ def test_long_lines_are_confirmed_around_keywords_with_the_same_findings(kind: s
     matcher = engine.create(RULES, kind)
     [found] = [m for m in matcher.scan(line, "min.js") if m.secret == secret]
     assert found.start == 100_000 + len(" token = '")
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_scan_within_added_lines_keeps_what_a_whole_scan_keeps_there(
+    kind: str, tmp_path: Path
+) -> None:
+    """A generic match that runs from an old line onto an added one loses to a provider match
+    on the old line in a whole scan; skipping the old line's match would report it instead,
+    so such a file is scanned whole."""
+    pack = tmp_path / "spans.yaml"
+    rule = "  - id: {id}\n    name: n\n    description: d\n    severity: low\n    remediation: r\n"
+    pack.write_text(
+        "rules:\n"
+        + rule.format(id="provider-zz")
+        + "    keywords: [zzkey]\n    regex: '(?P<secret>zzkey[0-9]{6})'\n"
+        + rule.format(id="generic-block")
+        + "    tags: [generic]\n    keywords: [block]\n"
+        + '    regex: \'block = "(?P<secret>[^"]{4,80})"\'\n'
+    )
+    matcher = engine.create(rules.load([pack], builtin=False), kind)
+    data = b'x = 1\nblock = "zzkey739264\nrest of it"\ny = 2\n'
+    second_line = data.index(b"block")
+    added = matcher_module.Within([(data.index(b"rest"), data.index(b"y = 2"))], b"\n")
+    whole = matcher.scan(data, "app.py")
+    assert [m.rule.id for m in whole] == ["provider-zz"]
+    assert matcher.scan(data, "app.py", within=added) == whole
+    old_lines_only = matcher_module.Within([(second_line, data.index(b"rest"))], b"\n")
+    assert [m.rule.id for m in matcher.scan(data, "app.py", within=old_lines_only)] == [
+        "provider-zz"
+    ]
