@@ -68,11 +68,12 @@ def scan_bytes(
         if found is not None:
             return found
     lines = Lines(data)
-    within = None
-    if added is not None:
-        within = Within(_byte_spans(data, lines.newline, added), lines.newline)
+    spans = None if added is None else _byte_spans(data, lines.newline, added)
+    within = None if spans is None else Within(spans, lines.newline)
     matches = matcher.scan(data, path, unchecked=unchecked, within=within)
-    decoded, covered, benign = _scan_decoded(matcher, data, path, lines, unchecked, bool(matches))
+    decoded, covered, benign = _scan_decoded(
+        matcher, data, path, lines, unchecked, bool(matches), spans
+    )
     # What the decoded text names (a provider's token, checked) says more than a rule that
     # flags the encoded blob as a whole (a Kubernetes Secret's data value): one secret, once.
     # An encoded part that decodes to no secret (a certificate, a base64 placeholder) makes a
@@ -151,11 +152,13 @@ def _scan_decoded(
     lines: Lines,
     unchecked: Counter[str] | None,
     labelled: bool,
+    spans: Sequence[tuple[int, int]] | None,
 ) -> tuple[list[Finding], list[Span], list[Span]]:
     """(findings in the decoded parts, placed on the encoded text; the parts that held some;
     the other parts that decode to no secret, with the reason, when `labelled`: they only
-    label matches in the file as it is, so a file with none skips asking each part)."""
-    parts = decode.parts(data)
+    label matches in the file as it is, so a file with none skips asking each part). With
+    `spans`, the parts on those bytes' lines only."""
+    parts = decode.parts(data, spans)
     if not parts:
         return [], [], []
     found: list[Finding] = []

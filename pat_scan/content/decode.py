@@ -14,7 +14,7 @@ import binascii
 import re
 from array import array
 from bisect import bisect_right
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import NamedTuple
 
 # 40 characters decode to 30 bytes: a provider token, or a short one with its name. Shorter
@@ -80,30 +80,35 @@ class Parts:
         return len(self.text) if after == len(self._offsets) else self._offsets[after] - 1
 
 
-def parts(data: bytes) -> Parts:
+def parts(data: bytes, spans: Sequence[tuple[int, int]] | None = None) -> Parts:
     """The base64 runs of `data` that decode to text, then its lines with two or more %XX
-    escapes that do."""
+    escapes that do; with `spans` (of whole lines), those in the spans only. Neither a run nor
+    an escaped line crosses a line break, so a span holds each of its own whole."""
+    pieces = [(0, data)]
+    if spans is not None:
+        pieces = [(a, data if (a, b) == (0, len(data)) else data[a:b]) for a, b in spans if a < b]
     decoded = bytearray()
-    offsets, spans = array("q"), array("q")
+    offsets, where = array("q"), array("q")
 
     def add(start: int, end: int, text: bytes) -> None:
         if offsets:
             decoded.extend(SEPARATOR)
         offsets.append(len(decoded))
         decoded.extend(text)
-        spans.extend((start, end))
+        where.extend((start, end))
 
-    for start, end in _candidates()(data):
-        if not _may_be_text(data, start):
-            continue
-        text = _base64_text(data[start:end])
-        if text is not None:
-            add(start, end, text)
+    for shift, piece in pieces:
+        for start, end in _candidates()(piece):
+            if _may_be_text(piece, start):
+                text = _base64_text(piece[start:end])
+                if text is not None:
+                    add(shift + start, shift + end, text)
     percent_from = len(offsets)
-    if b"%" in data:
-        for start, end, text in _percent_lines(data):
-            add(start, end, text)
-    return Parts(decoded, offsets, spans, percent_from)
+    for shift, piece in pieces:
+        if b"%" in piece:
+            for start, end, text in _percent_lines(piece):
+                add(shift + start, shift + end, text)
+    return Parts(decoded, offsets, where, percent_from)
 
 
 Candidates = Callable[[bytes], "Iterator[tuple[int, int]]"]

@@ -106,15 +106,18 @@ class Matcher:
             rule = self.rules[index]
             if not rule.applies_to(path):
                 continue
+            windows = _line_windows(data, regions)
+            if within is not None:
+                windows = [w for w in windows if within.touches(*w)]
+            if not windows:
+                continue  # nothing to confirm: its regex need not even be compiled
             candidates = _Candidates(data, rule, self._pattern(index))
             judged = path if self.judging else None
             # A judged rule's candidates are counted whether or not they match; others' matches.
             each = judged is not None and "generic" in rule.tags
             limit = MAX_JUDGED if each else MAX_FOUND
             counted = 0
-            for window in _line_windows(data, regions):
-                if within is not None and not within.touches(*window):
-                    continue
+            for window in windows:
                 for found in candidates.matches(window):
                     if within is not None and not within.touches(*found.span("secret")):
                         continue
