@@ -223,8 +223,48 @@ _REFERENCE_HINT = re.compile(
     r"|getenv|environ|process\.env"
 )
 _COMMENT_START = re.compile(r"^\s*(?:#|//|/\*|\*|<!--|--|;|rem\s|')", re.I)
-_TEST_WORDS = re.compile(r"assert|expect|should|mock|stub|fake|fixture|test|spec|verify", re.I)
-_EXAMPLE_WORDS = re.compile(r"example|sample|e\.g\.|for instance|placeholder|demo", re.I)
+class _Words:
+    """Whether text holds any of some words, in any case: on ASCII text a substring test per
+    word, in C (an alternation regex tried at every character cost 20-50 us a line); other
+    text goes to the regex, whose case folding (the Kelvin sign, the long s) lower() lacks."""
+
+    __slots__ = ("_pattern", "_words")
+
+    def __init__(self, *words: str) -> None:
+        self._words = tuple(word.lower() for word in words)
+        self._pattern = re.compile("|".join(map(re.escape, words)), re.I)
+
+    def search(self, text: str) -> bool:
+        if text.isascii():
+            return any(map(text.lower().__contains__, self._words))
+        return self._pattern.search(text) is not None
+
+
+_TEST_WORDS = _Words(
+    "assert", "expect", "should", "mock", "stub", "fake", "fixture", "test", "spec", "verify"
+)
+_EXAMPLE_WORDS = _Words("example", "sample", "e.g.", "for instance", "placeholder", "demo")
+_USER_WORDS = _Words("user", "login", "account", "email", "host")
+_CRED_WORDS = _Words("pass", "secret", "token", "key", "auth")
+_PATH_TEST_WORDS = _Words("test", "spec", "mock", "fixture", "fake", "stub")
+# The line's form. Where a regex is only tried when the text holds a word every match of it
+# holds, the word test comes first (it is exact: no match is missed).
+_SQL_WORDS = _Words("identified", "password", "create", "alter")
+_SQL = re.compile(r"identified\s+by|password\s*\(|create\s+user|alter\s+user", re.I)
+_HEADER_WORDS = _Words("authorization", "x-api-key", "bearer", "basic")
+_HEADER = re.compile(r"authorization|x-api-key|bearer|basic\s", re.I)
+_COMPARISON = re.compile(r"==|!=|\bequals\b|\bis\b|assert|expect|toBe|should")
+_CLI_FLAG = re.compile(r"(?:^|\s)--?[A-Za-z][\w-]*[ =]?[\"']?$")
+_USERINFO = re.compile(r"://[^/\s:@]*:?$")
+_CONTINUES = re.compile(r"\s*[+.]\s*[A-Za-z_(\"']")
+_CLOSES_CALL = re.compile(r"[\"'`]?\s*\)")
+# The value's and the key's form.
+_DIGIT_RUN = re.compile(r"\d+")
+_ENDS_WITH_DIGITS = re.compile(r"[A-Za-z]\d{1,4}$")
+_UPPER_WORD = re.compile(r"^[A-Z][a-z]+")
+_HEX_LITERAL = re.compile(r"^0x[0-9a-fA-F]+$")
+_REPEATS = re.compile(r"(.)\1*")
+_CRED_NAME = re.compile(r"(?i)pass(?:word|wd)?|secret|token|key")
 _HEX = re.compile(r"^[0-9a-fA-F]+$")
 _BASE64 = re.compile(r"^[A-Za-z0-9+/_-]+={0,2}$")
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -339,11 +379,19 @@ def _head(candidate: Candidate) -> tuple[str, bool]:
     return head[: wrapped.start(1)] + head[-1], True
 
 
-def _key_of(candidate: Candidate) -> str:
+_WHITESPACE = re.compile(r"\s+")
+# The most a _KEY_BEFORE match spans once each whitespace run is one space: an 80-character
+# name, then a quote, a space, a 3-character separator, a space, two quotes and a space.
+_KEY_REACH = 80 + 9
+
+
+def _key_of(head: str) -> str:
     """The name the value is assigned to (or compared with): the word-ish run before the
-    separator."""
-    head = _head(candidate)[0]
-    match = _KEY_BEFORE.search(head)
+    separator. _KEY_BEFORE treats a run of whitespace as it would one space and its name holds
+    none, so it runs on the head's end with each run made one space: the same name, without
+    its whitespace quantifiers splitting a long run every way (300 spaces before '=' took a
+    second)."""
+    match = _KEY_BEFORE.search(_WHITESPACE.sub(" ", head)[-_KEY_REACH:])
     return match.group(1).strip("\"'[]$@") if match else head[-40:]
 
 
@@ -420,33 +468,34 @@ def features(candidate: Candidate, vocabulary: frozenset[str]) -> dict[str, floa
         for a, b in itertools.pairwise(value)
         if a.isalpha() and b.isalpha() and a.islower() != b.islower()
     ) / max(length, 1)
-    f["digit_runs"] = float(len(re.findall(r"\d+", value)))
+    f["digit_runs"] = float(len(_DIGIT_RUN.findall(value)))
     for name, pattern in _SHAPES:
         f[name] = float(bool(pattern.search(value)))
     f["has_reference"] = float(bool(_REFERENCE_HINT.search(value)))
     f["has_dollar"] = float("$" in value)
     f["placeholder_hint"] = float(bool(_PLACEHOLDER_HINT.search(value)))
-    f["ends_with_digits"] = float(bool(re.search(r"[A-Za-z]\d{1,4}$", value)))
-    f["starts_upper_word"] = float(bool(re.match(r"^[A-Z][a-z]+", value)))
+    f["ends_with_digits"] = float(bool(_ENDS_WITH_DIGITS.search(value)))
+    f["starts_upper_word"] = float(bool(_UPPER_WORD.match(value)))
     f["dots"] = float(value.count("."))
     f["jwt_like"] = float(value.startswith("eyJ") and value.count(".") >= 1)
-    f["is_hex_literal"] = float(bool(re.match(r"^0x[0-9a-fA-F]+$", value)))
+    f["is_hex_literal"] = float(bool(_HEX_LITERAL.match(value)))
     f["is_single_word"] = float(value.isalpha() and value.lower() in vocabulary)
     f["value_words"] = float(len(_WORD.findall(value)))
     f["has_equals_pad"] = float(value.endswith("="))
     f["repeated_run"] = float(
-        max((len(m.group(0)) for m in re.finditer(r"(.)\1*", value)), default=0)
+        max((len(m.group(0)) for m in _REPEATS.finditer(value)), default=0)
     )
     lowered = value.lower()
     f["letter_sequence"] = float(_counting_run(c for c in lowered if c.isalpha()))
     f["digit_sequence"] = float(_counting_run(c for c in lowered if c.isdigit()))
     # The key.
-    key = _key_of(candidate)
+    head, wrapped = _head(candidate)
+    key = _key_of(head)
     f["key_len"] = float(len(key))
     for name, pattern in _KEY_CLASSES:
         f[f"key_{name}"] = float(bool(pattern.search(key)))
     f["key_about"] = float(
-        bool(_KEY_ABOUT.search(re.sub(r"(?i)pass(?:word|wd)?|secret|token|key", " ", key)))
+        bool(_KEY_ABOUT.search(_CRED_NAME.sub(" ", key)))
     )
     f["key_upper"] = float(key.isupper())
     key_words = {w.lower() for w in _KEY_SPLIT.findall(key)}
@@ -461,7 +510,6 @@ def features(candidate: Candidate, vocabulary: frozenset[str]) -> dict[str, floa
     # The line.
     line = candidate.line
     raw_head = line[: candidate.column]
-    head, wrapped = _head(candidate)
     tail = line[candidate.column + length :]
     stripped = head.rstrip()
     f["quoted"] = float(bool(stripped) and stripped[-1] in "\"'`")
@@ -474,30 +522,30 @@ def features(candidate: Candidate, vocabulary: frozenset[str]) -> dict[str, floa
     f["sep_is_call"] = float(sep.endswith(("(", ",")))
     f["sep_is_space"] = float(bool(sep) and sep[-1].isalnum())
     f["comparison"] = float(
-        bool(re.search(r"==|!=|\bequals\b|\bis\b|assert|expect|toBe|should", line))
+        bool(_COMPARISON.search(line))
     )
     f["comment"] = float(not candidate.clipped and bool(_COMMENT_START.match(line)))
     f["clipped"] = float(candidate.clipped)
     f["wrapped"] = float(wrapped)
     f["escaped_quote"] = float("\\" in raw_head[-4:])
-    f["cli_flag"] = float(bool(re.search(r"(?:^|\s)--?[A-Za-z][\w-]*[ =]?[\"']?$", head)))
-    f["url_userinfo"] = float(bool(re.search(r"://[^/\s:@]*:?$", head)) or "@" in tail[:2])
+    f["cli_flag"] = float(bool(_CLI_FLAG.search(head)))
+    f["url_userinfo"] = float(bool(_USERINFO.search(head)) or "@" in tail[:2])
     f["sql"] = float(
-        bool(re.search(r"identified\s+by|password\s*\(|create\s+user|alter\s+user", line, re.I))
+        _SQL_WORDS.search(line) and bool(_SQL.search(line))
     )
-    f["header"] = float(bool(re.search(r"authorization|x-api-key|bearer|basic\s", head, re.I)))
+    f["header"] = float(_HEADER_WORDS.search(head) and bool(_HEADER.search(head)))
     f["line_len"] = math.log2(len(line) + 1)
     f["head_len"] = float(len(head.strip()))
     f["tail_len"] = float(len(tail.strip()))
-    f["tail_continues"] = float(bool(re.match(r"\s*[+.]\s*[A-Za-z_(\"']", tail)))
-    f["tail_call"] = float(bool(re.match(r"[\"'`]?\s*\)", tail)))
-    f["line_test_words"] = float(bool(_TEST_WORDS.search(line)))
-    f["line_example_words"] = float(bool(_EXAMPLE_WORDS.search(line)))
+    f["tail_continues"] = float(bool(_CONTINUES.match(tail)))
+    f["tail_call"] = float(bool(_CLOSES_CALL.match(tail)))
+    f["line_test_words"] = float(_TEST_WORDS.search(line))
+    f["line_example_words"] = float(_EXAMPLE_WORDS.search(line))
     context = candidate.before + "\n" + candidate.after
-    f["context_user"] = float(bool(re.search(r"user|login|account|email|host", context, re.I)))
-    f["context_test"] = float(bool(_TEST_WORDS.search(context)))
-    f["context_example"] = float(bool(_EXAMPLE_WORDS.search(context)))
-    f["context_cred"] = float(bool(re.search(r"pass|secret|token|key|auth", context, re.I)))
+    f["context_user"] = float(_USER_WORDS.search(context))
+    f["context_test"] = float(_TEST_WORDS.search(context))
+    f["context_example"] = float(_EXAMPLE_WORDS.search(context))
+    f["context_cred"] = float(_CRED_WORDS.search(context))
     # The file.
     scope = path_scope(candidate.path)
     for name in SCOPES:
@@ -511,9 +559,7 @@ def features(candidate: Candidate, vocabulary: frozenset[str]) -> dict[str, floa
     f["ext_config"] = float(ext in _CONFIG_EXT or "env" in ext.split("."))
     f["ext_doc"] = float(ext in _DOC_EXT)
     f["ext_shell"] = float(ext in _SHELL_EXT)
-    f["path_test_word"] = float(
-        bool(re.search(r"test|spec|mock|fixture|fake|stub", candidate.path, re.I))
-    )
+    f["path_test_word"] = float(_PATH_TEST_WORDS.search(candidate.path))
     # The rule.
     f["rule_generic"] = float("generic" in candidate.tags)
     for family in ("password", "secret", "api-key", "token", "bearer-token", "auth", "key",
