@@ -85,6 +85,43 @@ def path_scope(path: str) -> str:
 # feature names, the vocabulary, thresholds and tree weights.
 # ---------------------------------------------------------------------------------------------
 
+class _Words:
+    """Whether text holds any of some words, in any case: on ASCII text a substring test per
+    word, in C (an alternation regex tried at every character cost 20-50 us a line); other
+    text goes to the regex, whose case folding (the Kelvin sign, the long s) lower() lacks."""
+
+    __slots__ = ("_pattern", "_words")
+
+    def __init__(self, *words: str) -> None:
+        self._words = tuple(word.lower() for word in words)
+        self._pattern = re.compile("|".join(map(re.escape, words)), re.I)
+
+    def search(self, text: str) -> bool:
+        if text.isascii():
+            return any(map(text.lower().__contains__, self._words))
+        return self._pattern.search(text) is not None
+
+
+class _Lowered:
+    """Whether a case-insensitive regex, written in lower case, matches: on ASCII text, run on
+    the text lowered as a case-sensitive regex with its word lists nested by shared prefixes
+    (the engine then tries one branch, not every word, at each character); other text goes to
+    the case-insensitive regex, whose case folding lower() lacks."""
+
+    __slots__ = ("_any", "_ascii")
+
+    def __init__(self, pattern: str) -> None:
+        from pat_scan.engine.matcher import factor_alternations
+
+        self._ascii = re.compile(factor_alternations(pattern))
+        self._any = re.compile(pattern, re.I)
+
+    def search(self, text: str) -> bool:
+        if text.isascii():
+            return self._ascii.search(text.lower()) is not None
+        return self._any.search(text) is not None
+
+
 _KEY_CLASSES = (
     ("password", re.compile(r"pass(?:wd|word|phrase)?|pwd|pword|passwort|senha|mot_?de", re.I)),
     ("secret", re.compile(r"secret", re.I)),
@@ -97,20 +134,18 @@ _KEY_CLASSES = (
     ("salt", re.compile(r"salt|nonce|seed|iv\b", re.I)),
 )  # fmt: skip
 # Words in a key name that make it about a credential, not the credential itself.
-_KEY_ABOUT = re.compile(
+_KEY_ABOUT = _Lowered(
     r"(?:name|file|path|dir|url|uri|endpoint|type|kind|field|label|length|len|size|policy|"
-    r"regex|pattern|format|hash|digest|id(?![a-z])|ids|prefix|suffix|header|param|env|var|"
+    r"regex|pattern|format|hash|digest|ids|prefix|suffix|header|param|env|var|"
     r"ref|arn|version|expire|expiry|ttl|timeout|count|min|max|hint|prompt|placeholder|"
     r"message|msg|error|text|title|desc|help|enabled|required|store|provider|manager|class|"
-    r"mode|method|flag|option|column|attr|property|event|action|route|template|key_?id|"
-    r"public|pub_?key|cert|fingerprint|checksum|md5|sha)",
-    re.I,
+    r"mode|method|flag|option|column|attr|property|event|action|route|template|"
+    r"public|cert|fingerprint|checksum|md5|sha)|id(?![a-z])|key_?id|pub_?key"
 )
-_KEY_CRED_PREFIX = re.compile(
+_KEY_CRED_PREFIX = _Lowered(
     r"(?:consumer|client|app|access|api|secret|master|signing|encryption|encrypt|private|auth|"
     r"hmac|aes|license|account|service|session|shared|admin|root|db|database|mysql|postgres|"
-    r"redis|smtp|mail|ftp|ldap|jwt|oauth)[_.-]?(?:key|pass|pwd|secret|token)",
-    re.I,
+    r"redis|smtp|mail|ftp|ldap|jwt|oauth)[_.-]?(?:key|pass|pwd|secret|token)"
 )
 _KEY_END = re.compile(r"(?:key|pass|passwd|password|pwd|secret|token|auth|credentials?)$", re.I)
 # Words of a key name, each a feature of its own (the list is fixed: it is part of the model).
@@ -209,10 +244,10 @@ _SHELL_EXT = frozenset(
     ["sh", "bash", "zsh", "fish", "ps1", "psm1", "bat", "cmd", "dockerfile", "mk", "makefile"]
 )
 _WORD = re.compile(r"[A-Za-z][a-z]+|[A-Z]{2,}(?![a-z])|[a-z]+")
-_PLACEHOLDER_HINT = re.compile(
-    r"example|sample|dummy|fake|test|mock|demo|placeholder|changeme|xxx|your|secret|password|"
-    r"passwd|foo|bar|baz|qux|abc|admin|root|user|guest|default|todo|insert|replace|here",
-    re.I,
+_PLACEHOLDER_HINT = _Words(
+    "example", "sample", "dummy", "fake", "test", "mock", "demo", "placeholder", "changeme",
+    "xxx", "your", "secret", "password", "passwd", "foo", "bar", "baz", "qux", "abc", "admin",
+    "root", "user", "guest", "default", "todo", "insert", "replace", "here",
 )
 # Looser than placeholders' references (those are suppressed before the judge sees them), but
 # only forms that name something: `${e]x` and `{{h}` inside a random value are chance.
@@ -223,23 +258,6 @@ _REFERENCE_HINT = re.compile(
     r"|getenv|environ|process\.env"
 )
 _COMMENT_START = re.compile(r"^\s*(?:#|//|/\*|\*|<!--|--|;|rem\s|')", re.I)
-class _Words:
-    """Whether text holds any of some words, in any case: on ASCII text a substring test per
-    word, in C (an alternation regex tried at every character cost 20-50 us a line); other
-    text goes to the regex, whose case folding (the Kelvin sign, the long s) lower() lacks."""
-
-    __slots__ = ("_pattern", "_words")
-
-    def __init__(self, *words: str) -> None:
-        self._words = tuple(word.lower() for word in words)
-        self._pattern = re.compile("|".join(map(re.escape, words)), re.I)
-
-    def search(self, text: str) -> bool:
-        if text.isascii():
-            return any(map(text.lower().__contains__, self._words))
-        return self._pattern.search(text) is not None
-
-
 _TEST_WORDS = _Words(
     "assert", "expect", "should", "mock", "stub", "fake", "fixture", "test", "spec", "verify"
 )
@@ -247,13 +265,11 @@ _EXAMPLE_WORDS = _Words("example", "sample", "e.g.", "for instance", "placeholde
 _USER_WORDS = _Words("user", "login", "account", "email", "host")
 _CRED_WORDS = _Words("pass", "secret", "token", "key", "auth")
 _PATH_TEST_WORDS = _Words("test", "spec", "mock", "fixture", "fake", "stub")
-# The line's form. Where a regex is only tried when the text holds a word every match of it
-# holds, the word test comes first (it is exact: no match is missed).
-_SQL_WORDS = _Words("identified", "password", "create", "alter")
-_SQL = re.compile(r"identified\s+by|password\s*\(|create\s+user|alter\s+user", re.I)
-_HEADER_WORDS = _Words("authorization", "x-api-key", "bearer", "basic")
-_HEADER = re.compile(r"authorization|x-api-key|bearer|basic\s", re.I)
-_COMPARISON = re.compile(r"==|!=|\bequals\b|\bis\b|assert|expect|toBe|should")
+# The line's form.
+_SQL = _Lowered(r"identified\s+by|password\s*\(|create\s+user|alter\s+user")
+_HEADER = _Lowered(r"authorization|x-api-key|bearer|basic\s")
+_COMPARISON_WORDS = ("==", "!=", "assert", "expect", "toBe", "should")
+_EQUALS_OR_IS = re.compile(r"\bequals\b|\bis\b")
 _CLI_FLAG = re.compile(r"(?:^|\s)--?[A-Za-z][\w-]*[ =]?[\"']?$")
 _USERINFO = re.compile(r"://[^/\s:@]*:?$")
 _CONTINUES = re.compile(r"\s*[+.]\s*[A-Za-z_(\"']")
@@ -473,7 +489,7 @@ def features(candidate: Candidate, vocabulary: frozenset[str]) -> dict[str, floa
         f[name] = float(bool(pattern.search(value)))
     f["has_reference"] = float(bool(_REFERENCE_HINT.search(value)))
     f["has_dollar"] = float("$" in value)
-    f["placeholder_hint"] = float(bool(_PLACEHOLDER_HINT.search(value)))
+    f["placeholder_hint"] = float(_PLACEHOLDER_HINT.search(value))
     f["ends_with_digits"] = float(bool(_ENDS_WITH_DIGITS.search(value)))
     f["starts_upper_word"] = float(bool(_UPPER_WORD.match(value)))
     f["dots"] = float(value.count("."))
@@ -495,14 +511,14 @@ def features(candidate: Candidate, vocabulary: frozenset[str]) -> dict[str, floa
     for name, pattern in _KEY_CLASSES:
         f[f"key_{name}"] = float(bool(pattern.search(key)))
     f["key_about"] = float(
-        bool(_KEY_ABOUT.search(_CRED_NAME.sub(" ", key)))
+        _KEY_ABOUT.search(_CRED_NAME.sub(" ", key))
     )
     f["key_upper"] = float(key.isupper())
     key_words = {w.lower() for w in _KEY_SPLIT.findall(key)}
     for word in KEY_WORDS:
         f[f"keyword_{word}"] = float(word in key_words)
     f["key_words"] = float(len(key_words))
-    f["key_cred_prefix"] = float(bool(_KEY_CRED_PREFIX.search(key)))
+    f["key_cred_prefix"] = float(_KEY_CRED_PREFIX.search(key))
     f["key_ends_cred"] = float(bool(_KEY_END.search(key)))
     f["key_dotted"] = float("." in key)
     f["value_in_key"] = float(bool(value) and value.lower() in key.lower())
@@ -522,7 +538,7 @@ def features(candidate: Candidate, vocabulary: frozenset[str]) -> dict[str, floa
     f["sep_is_call"] = float(sep.endswith(("(", ",")))
     f["sep_is_space"] = float(bool(sep) and sep[-1].isalnum())
     f["comparison"] = float(
-        bool(_COMPARISON.search(line))
+        any(map(line.__contains__, _COMPARISON_WORDS)) or bool(_EQUALS_OR_IS.search(line))
     )
     f["comment"] = float(not candidate.clipped and bool(_COMMENT_START.match(line)))
     f["clipped"] = float(candidate.clipped)
@@ -531,9 +547,9 @@ def features(candidate: Candidate, vocabulary: frozenset[str]) -> dict[str, floa
     f["cli_flag"] = float(bool(_CLI_FLAG.search(head)))
     f["url_userinfo"] = float(bool(_USERINFO.search(head)) or "@" in tail[:2])
     f["sql"] = float(
-        _SQL_WORDS.search(line) and bool(_SQL.search(line))
+        _SQL.search(line)
     )
-    f["header"] = float(_HEADER_WORDS.search(head) and bool(_HEADER.search(head)))
+    f["header"] = float(_HEADER.search(head))
     f["line_len"] = math.log2(len(line) + 1)
     f["head_len"] = float(len(head.strip()))
     f["tail_len"] = float(len(tail.strip()))
