@@ -85,6 +85,7 @@ def path_scope(path: str) -> str:
 # feature names, the vocabulary, thresholds and tree weights.
 # ---------------------------------------------------------------------------------------------
 
+
 class _Words:
     """Whether text holds any of some words, in any case: on ASCII text a substring test per
     word, in C (an alternation regex tried at every character cost 20-50 us a line); other
@@ -245,9 +246,34 @@ _SHELL_EXT = frozenset(
 )
 _WORD = re.compile(r"[A-Za-z][a-z]+|[A-Z]{2,}(?![a-z])|[a-z]+")
 _PLACEHOLDER_HINT = _Words(
-    "example", "sample", "dummy", "fake", "test", "mock", "demo", "placeholder", "changeme",
-    "xxx", "your", "secret", "password", "passwd", "foo", "bar", "baz", "qux", "abc", "admin",
-    "root", "user", "guest", "default", "todo", "insert", "replace", "here",
+    "example",
+    "sample",
+    "dummy",
+    "fake",
+    "test",
+    "mock",
+    "demo",
+    "placeholder",
+    "changeme",
+    "xxx",
+    "your",
+    "secret",
+    "password",
+    "passwd",
+    "foo",
+    "bar",
+    "baz",
+    "qux",
+    "abc",
+    "admin",
+    "root",
+    "user",
+    "guest",
+    "default",
+    "todo",
+    "insert",
+    "replace",
+    "here",
 )
 # Looser than placeholders' references (those are suppressed before the judge sees them), but
 # only forms that name something: `${e]x` and `{{h}` inside a random value are chance.
@@ -498,9 +524,7 @@ def features(candidate: Candidate, vocabulary: frozenset[str]) -> dict[str, floa
     f["is_single_word"] = float(value.isalpha() and value.lower() in vocabulary)
     f["value_words"] = float(len(_WORD.findall(value)))
     f["has_equals_pad"] = float(value.endswith("="))
-    f["repeated_run"] = float(
-        max((len(m.group(0)) for m in _REPEATS.finditer(value)), default=0)
-    )
+    f["repeated_run"] = float(max((len(m.group(0)) for m in _REPEATS.finditer(value)), default=0))
     lowered = value.lower()
     f["letter_sequence"] = float(_counting_run(c for c in lowered if c.isalpha()))
     f["digit_sequence"] = float(_counting_run(c for c in lowered if c.isdigit()))
@@ -510,9 +534,7 @@ def features(candidate: Candidate, vocabulary: frozenset[str]) -> dict[str, floa
     f["key_len"] = float(len(key))
     for name, pattern in _KEY_CLASSES:
         f[f"key_{name}"] = float(bool(pattern.search(key)))
-    f["key_about"] = float(
-        _KEY_ABOUT.search(_CRED_NAME.sub(" ", key))
-    )
+    f["key_about"] = float(_KEY_ABOUT.search(_CRED_NAME.sub(" ", key)))
     f["key_upper"] = float(key.isupper())
     key_words = {w.lower() for w in _KEY_SPLIT.findall(key)}
     for word in KEY_WORDS:
@@ -546,9 +568,7 @@ def features(candidate: Candidate, vocabulary: frozenset[str]) -> dict[str, floa
     f["escaped_quote"] = float("\\" in raw_head[-4:])
     f["cli_flag"] = float(bool(_CLI_FLAG.search(head)))
     f["url_userinfo"] = float(bool(_USERINFO.search(head)) or "@" in tail[:2])
-    f["sql"] = float(
-        _SQL.search(line)
-    )
+    f["sql"] = float(_SQL.search(line))
     f["header"] = float(_HEADER.search(head))
     f["line_len"] = math.log2(len(line) + 1)
     f["head_len"] = float(len(head.strip()))

@@ -182,3 +182,49 @@ def test_a_candidate_on_a_long_line_is_read_within_reach() -> None:
     assert found.column <= features.REACH
     assert len(found.line) <= features.CONTEXT_CHARS and found.before == ""
     assert found.after == "next line"
+
+
+def _walked(trees: tuple[judge.Tree, ...], row: list[float]) -> float:
+    """The trees' leaf values for `row`, walked through their node tables."""
+    total = 0.0
+    for tree in trees:
+        node = 0
+        while tree.feature[node] >= 0:
+            below = row[tree.feature[node]] <= tree.threshold[node]
+            node = tree.left[node] if below else tree.right[node]
+        total += tree.value[node]
+    return total
+
+
+def test_the_compiled_trees_sum_exactly_what_walking_them_does() -> None:
+    model = judge.model()
+    rng = random.Random(3)
+    thresholds = sorted({t for tree in model.trees for t in tree.threshold})
+    for _ in range(300):  # rows on, just below and just above the trees' own thresholds
+        row = [rng.choice(thresholds) + rng.choice([0.0, -1e-9, 1e-9]) for _ in model.names]
+        assert model.summed(row) == _walked(model.trees, row)
+
+
+def test_the_compiled_trees_are_cached_and_a_broken_entry_is_rebuilt(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from pat_scan import cache
+
+    monkeypatch.setenv("PAT_SCAN_CACHE_DIR", str(tmp_path))
+    document = json.loads(judge.MODEL_PATH.read_text(encoding="utf-8"))
+    document["trees"] = document["trees"][:5]
+    compiled: list[str] = []
+    real_compile = compile
+    monkeypatch.setattr(
+        "builtins.compile", lambda *a, **k: compiled.append(a[1]) or real_compile(*a, **k)
+    )
+    row = [0.5] * len(document["features"])
+    first = judge.parse(document)
+    second = judge.parse(document)
+    assert compiled == ["<judge trees>"]  # the second parse loaded the cached code
+    (entry,) = (tmp_path / cache.FOLDER).glob("judge-*.bin")
+    cache.write_bytes(entry.name, b"i\x07\x00\x00\x00")
+    third = judge.parse(document)
+    assert compiled == ["<judge trees>"] * 2
+    assert first.summed(row) == second.summed(row) == third.summed(row)
+    assert first.summed(row) == _walked(first.trees, row)
