@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterable
 from typing import NamedTuple
 
+from pat_scan import caseless
 from pat_scan.engine.entropy import shannon
 
 # Folder names (and file-name parts) that say what a path holds. Java and Kotlin packages
@@ -87,9 +88,9 @@ def path_scope(path: str) -> str:
 
 
 class _Words:
-    """Whether text holds any of some words, in any case: on ASCII text a substring test per
-    word, in C (an alternation regex tried at every character cost 20-50 us a line); other
-    text goes to the regex, whose case folding (the Kelvin sign, the long s) lower() lacks."""
+    """Whether text holds any of some words, in any case: a substring test per word on the
+    text lowered (an alternation regex tried at every character cost 20-50 us a line); the
+    regex for text where that is not exact (see caseless.lowered)."""
 
     __slots__ = ("_pattern", "_words")
 
@@ -98,28 +99,30 @@ class _Words:
         self._pattern = re.compile("|".join(map(re.escape, words)), re.I)
 
     def search(self, text: str) -> bool:
-        if text.isascii():
-            return any(map(text.lower().__contains__, self._words))
+        lower = caseless.lowered(text)
+        if lower is not None:
+            return any(map(lower.__contains__, self._words))
         return self._pattern.search(text) is not None
 
 
 class _Lowered:
-    """Whether a case-insensitive regex, written in lower case, matches: on ASCII text, run on
-    the text lowered as a case-sensitive regex with its word lists nested by shared prefixes
-    (the engine then tries one branch, not every word, at each character); other text goes to
-    the case-insensitive regex, whose case folding lower() lacks."""
+    """Whether a case-insensitive regex, written in lower case, matches: run on the text lowered
+    as a case-sensitive regex with its word lists nested by shared prefixes (the engine then
+    tries one branch, not every word, at each character); the case-insensitive regex for text
+    where that is not exact (see caseless.lowered)."""
 
-    __slots__ = ("_any", "_ascii")
+    __slots__ = ("_any", "_lowered")
 
     def __init__(self, pattern: str) -> None:
         from pat_scan.engine.matcher import factor_alternations
 
-        self._ascii = re.compile(factor_alternations(pattern))
+        self._lowered = re.compile(factor_alternations(pattern))
         self._any = re.compile(pattern, re.I)
 
     def search(self, text: str) -> bool:
-        if text.isascii():
-            return self._ascii.search(text.lower()) is not None
+        lower = caseless.lowered(text)
+        if lower is not None:
+            return self._lowered.search(lower) is not None
         return self._any.search(text) is not None
 
 
