@@ -48,10 +48,11 @@ class KeywordPrefilter:
     def regions(self, data: bytes, path: str = "") -> Regions:
         found: Regions = {}
         lowered = data.lower()
-        # A rule with more keyword hits than this in one buffer gets the whole buffer (the
-        # matcher then looks for its keywords itself, up to its own limit): the regions of a
-        # file packed with keywords must not outgrow the file.
-        limit = DENSE_HITS + len(data) // 256
+        # A rule with more keyword hits than this in one buffer gets the whole buffer at once
+        # (the matcher then looks for its keywords itself, up to its own limit): the regions
+        # of a file packed with keywords must not outgrow the file (a region costs 72 bytes;
+        # at one per 256 bytes, eight rules' regions of 10 MB of 'password=' took 30 MB).
+        limit = DENSE_HITS + len(data) // 1024
         dense: set[int] = set()
         for pattern in self._patterns:
             search = pattern.search
@@ -66,13 +67,12 @@ class KeywordPrefilter:
                     regions.append((max(0, start - width), start + length + width))
                     if len(regions) > limit:
                         dense.add(index)
+                        found[index] = [(0, len(data))]
                 hit = search(lowered, start + 1)  # keywords may overlap
-        for index in dense:
-            found[index] = [(0, len(data))]
         return found
 
 
-# Hits of one rule in one buffer past which it counts as dense (plus one per 256 bytes of it).
+# Hits of one rule in one buffer past which it counts as dense (plus one per KiB of it).
 DENSE_HITS = 10_000
 
 
