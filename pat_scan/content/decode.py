@@ -97,9 +97,10 @@ def parts(data: bytes, spans: Sequence[tuple[int, int]] | None = None) -> Parts:
         decoded.extend(text)
         where.extend((start, end))
 
+    may_be_text = _MAY_BE_TEXT.match
     for shift, piece in pieces:
         for start, end in _candidates()(piece):
-            if _may_be_text(piece, start):
+            if may_be_text(piece, start):
                 text = _base64_text(piece[start:end])
                 if text is not None:
                     add(shift + start, shift + end, text)
@@ -212,8 +213,9 @@ def _digits_where(test: Callable[[int], bool]) -> str:
 # Four digits make three bytes; each byte of text is below 0x80, which zeroes bit 5 of the
 # group's first digit, bit 3 of its second and bit 1 of its third. A run whose first
 # MIN_BASE64 digits break this decodes to no text, whatever follows: one regex call rules out
-# a token, a hash or binary data (most runs) without slicing or decoding it.
-_TEXT_SHAPED = re.compile(
+# a token, a hash or binary data (most runs) without slicing or decoding it. Padding among
+# them fails it too, rightly: it would leave at most 29 bytes, less than any text kept.
+_MAY_BE_TEXT = re.compile(
     (
         "(?:"
         + _digits_where(lambda v: v < 32)
@@ -223,15 +225,6 @@ _TEXT_SHAPED = re.compile(
         + f"){{{MIN_BASE64 // 4}}}"
     ).encode()
 )
-
-
-def _may_be_text(data: bytes, start: int) -> bool:
-    """Whether the run at `start` could decode to text (its padding, if it has some within
-    its first MIN_BASE64 characters, is left for _base64_text to judge)."""
-    return (
-        _TEXT_SHAPED.match(data, start) is not None
-        or data.find(b"=", start, start + MIN_BASE64) != -1
-    )
 
 
 def _base64_text(run: bytes) -> bytes | None:
