@@ -69,6 +69,8 @@ def scan_bytes(
             return found
     lines = Lines(data)
     spans = None if added is None else _byte_spans(data, lines.newline, added)
+    if spans == [(0, len(data))]:  # every line added (a new file): a plain scan
+        spans = None
     within = None if spans is None else Within(spans, lines.newline)
     matches = matcher.scan(data, path, unchecked=unchecked, within=within)
     decoded, covered, benign = _scan_decoded(
@@ -109,6 +111,8 @@ def _skip_lines(data: bytes, newline: bytes, offset: int, lines: int) -> int:
     which is then halved down to the one wanted: linear in the bytes skipped, with no step
     per line (a commit's lines at the end of a large file)."""
     size = len(data)
+    if lines > size - offset:  # more lines than bytes left: the end, without counting
+        return size
     step = 64 * max(lines, 1)
     while lines > 0:  # grow the window until it holds `lines` newlines
         end = min(size, offset + step)

@@ -15,7 +15,6 @@ import re
 from array import array
 from bisect import bisect_right
 from collections.abc import Callable, Iterator, Sequence
-from typing import NamedTuple
 
 # 40 characters decode to 30 bytes: a provider token, or a short one with its name. Shorter
 # runs in code are mostly identifiers; counting them doubles the work for nothing.
@@ -28,16 +27,9 @@ _TEXT = bytes(range(0x20, 0x7F)) + b"\t\n\r"
 _PROBE = 44  # decode this much of a run first: hashes and binary fail here, cheaply
 
 
-class Segment(NamedTuple):
-    start: int  # where the encoded text is in the file
-    end: int
-    decoded: bytes
-    encoding: str  # 'base64' | 'percent-encoded'
-
-
 # Between decoded parts joined: a line break, which ends a match as the end of a part would (a
 # match that runs on into the next part is one of neither, and is dropped).
-SEPARATOR = b"\n"
+_SEPARATOR = b"\n"
 
 
 class Parts:
@@ -58,9 +50,6 @@ class Parts:
     def __len__(self) -> int:
         return len(self._offsets)
 
-    def __iter__(self) -> Iterator[Segment]:
-        return (Segment(*self.span(i), self.decoded(i), self.encoding(i)) for i in range(len(self)))
-
     def holding(self, start: int, end: int) -> int | None:
         """The index of the part that holds text[start:end], or None when it runs past one."""
         index = bisect_right(self._offsets, start) - 1
@@ -77,22 +66,24 @@ class Parts:
 
     def _end(self, index: int) -> int:
         after = index + 1
-        return len(self.text) if after == len(self._offsets) else self._offsets[after] - 1
+        return (
+            len(self.text)
+            if after == len(self._offsets)
+            else self._offsets[after] - len(_SEPARATOR)
+        )
 
 
 def parts(data: bytes, spans: Sequence[tuple[int, int]] | None = None) -> Parts:
     """The base64 runs of `data` that decode to text, then its lines with two or more %XX
     escapes that do; with `spans` (of whole lines), those in the spans only. Neither a run nor
     an escaped line crosses a line break, so a span holds each of its own whole."""
-    pieces = [(0, data)]
-    if spans is not None:
-        pieces = [(a, data if (a, b) == (0, len(data)) else data[a:b]) for a, b in spans if a < b]
+    pieces = [(0, data)] if spans is None else [(a, data[a:b]) for a, b in spans if a < b]
     decoded = bytearray()
     offsets, where = array("q"), array("q")
 
     def add(start: int, end: int, text: bytes) -> None:
         if offsets:
-            decoded.extend(SEPARATOR)
+            decoded.extend(_SEPARATOR)
         offsets.append(len(decoded))
         decoded.extend(text)
         where.extend((start, end))
@@ -112,7 +103,7 @@ def parts(data: bytes, spans: Sequence[tuple[int, int]] | None = None) -> Parts:
     return Parts(decoded, offsets, where, percent_from)
 
 
-Candidates = Callable[[bytes], "Iterator[tuple[int, int]]"]
+Candidates = Callable[[bytes], Iterator[tuple[int, int]]]
 REPORTS_BEFORE_FALLBACK = 64
 REPORT_SPACING = 1024  # bytes per report allowed beyond the first REPORTS_BEFORE_FALLBACK
 _found: Candidates | None = None

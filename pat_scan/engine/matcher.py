@@ -78,18 +78,20 @@ class Matcher:
         candidates) are counted in `unchecked`, by rule id. With `within`, only matches on its
         lines (and whatever could change which of them is kept) are looked for: the rest of
         the file is neither confirmed nor judged."""
+        matches = None
         if within is not None:
             partial: Counter[str] = Counter()
             matches = self._matches(data, path, partial, within)
             # A match off those lines can only change which one is kept if it overlaps a kept
             # generic match that runs over more than one line: then the file is scanned whole.
-            if not any(
+            if any(
                 within.newline in data[m.start : m.end] for m in matches if "generic" in m.rule.tags
             ):
-                if unchecked is not None:
-                    unchecked.update(partial)
-                return matches if every else _without_generic_overlaps(matches)
-        matches = self._matches(data, path, unchecked, None)
+                matches = None
+            elif unchecked is not None:
+                unchecked.update(partial)
+        if matches is None:
+            matches = self._matches(data, path, unchecked, None)
         return matches if every else _without_generic_overlaps(matches)
 
     def _matches(
