@@ -265,7 +265,7 @@ def score(all_units: Sequence[Unit], hit: set[Unit], unlabelled: int) -> Score:
 
 
 def scope_of(key: str) -> str:
-    from pat_scan.engine.features import path_scope
+    from pat_scan.engine.scopes import path_scope
 
     return path_scope(key.split("/", 1)[1] if "/" in key else key)
 

@@ -204,7 +204,7 @@ def line_score(
     """CredData's line-level score of pat-scan's findings if the judge used these thresholds:
     a judged candidate is reported at `report` and above, or (with `block`) blocks at its
     scope's threshold; other rules' matches are always reported."""
-    from pat_scan.engine.features import path_scope
+    from pat_scan.engine.scopes import path_scope
 
     found = list(fixed)
     for row, s in zip(rows, scores, strict=True):

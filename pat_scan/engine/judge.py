@@ -24,7 +24,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from pat_scan.engine.features import SCOPE_WHY_LOW, Candidate, features, path_scope
+from pat_scan.engine.features import Candidate, features
+from pat_scan.engine.scopes import SCOPE_WHY_LOW, path_scope
 
 MODEL_PATH = Path(__file__).with_name("judge_model.json")
 FORMAT = "pat-scan-judge/1"

@@ -414,14 +414,14 @@ def _judged(
     decides for a generic rule. A provider rule's format says more than the judge (trained on
     free-form candidates) could: its match keeps its confidence in source files, and never
     blocks in a test, docs, example or vendored file (the fixture policy, see the README)."""
-    from pat_scan.engine import features
-
     if "generic" in rule.tags:
-        from pat_scan.engine import judge
+        from pat_scan.engine import features, judge
 
         verdict = judge.judge(features.candidate(rule.id, rule.tags, data, start, end, path))
         return verdict.confidence, verdict.suppressed, verdict.why_low
-    scope = features.path_scope(path)
+    from pat_scan.engine import scopes  # not the judge's features: a provider match needs none
+
+    scope = scopes.path_scope(path)
     if scope == "source":
         return ("medium" if rule.validator is None else "high"), None, None
-    return "low", None, features.SCOPE_WHY_LOW[scope]
+    return "low", None, scopes.SCOPE_WHY_LOW[scope]

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from pat_scan.engine import features, judge
+from pat_scan.engine import features, judge, scopes
 
 CREDDATA_BUILD = Path("/tmp/creddata/build.json")
 
@@ -38,7 +38,7 @@ def test_the_model_holds_only_feature_names_words_and_numbers() -> None:
     )
     assert names <= set(sample), "the model names a feature the runtime does not compute"
     fixed = {"format", "about", "features", "vocabulary", "base", "rate", "thresholds", "trees"}
-    fixed |= {"report", "block", *features.SCOPES, document["format"], document["about"]}
+    fixed |= {"report", "block", *scopes.SCOPES, document["format"], document["about"]}
     strays = [s for s in _strings(document) if s not in names | vocabulary | fixed]
     assert not strays, f"unexpected strings in the model: {len(strays)}"
 
@@ -129,7 +129,7 @@ def test_parse_rejects_another_format() -> None:
     ],
 )
 def test_path_scope(path: str, scope: str) -> None:
-    assert features.path_scope(path) == scope
+    assert scopes.path_scope(path) == scope
 
 
 def test_a_scan_without_generic_candidates_never_loads_the_model(tmp_path: Path) -> None:
@@ -228,3 +228,18 @@ def test_the_compiled_trees_are_cached_and_a_broken_entry_is_rebuilt(
     assert compiled == ["<judge trees>"] * 2
     assert first.summed(row) == second.summed(row) == third.summed(row)
     assert first.summed(row) == _walked(first.trees, row)
+
+
+def test_a_provider_match_applies_the_fixture_policy_without_the_judges_features() -> None:
+    """A provider token without a checksum is made low in a test file by its path's scope alone:
+    the hook does not import the judge's features (60 regexes) for it."""
+    key = "sk_" + "live_" + _random(24, 7)  # made here: tests hold no literal keys
+    code = (
+        "import sys; from pat_scan import engine, rules\n"
+        "m = engine.create(rules.load(), 'python')\n"
+        f"found = m.scan(b'STRIPE = \"{key}\"\\n', 'tests/test_pay.py')\n"
+        "assert [x.confidence for x in found] == ['low'], found\n"
+        "assert 'pat_scan.engine.features' not in sys.modules\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
