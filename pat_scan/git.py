@@ -102,17 +102,15 @@ PATCH_OPTIONS = (
 )
 
 
-def staged_patch(
-    root: Path, paths: Sequence[str] = (), without_added: bool = False
-) -> Iterator[bytes]:
+def staged_patch(root: Path, paths: Sequence[str] = (), without: str = "") -> Iterator[bytes]:
     """What the commit being made adds, as a patch in pieces (`stream_output`): the index
-    (GIT_INDEX_FILE, inherited) against HEAD; `without_added`, of every file but those the
-    commit adds (`staged_changes` lists those). Streamed: a large staged file is never held
-    whole as patch text.
+    (GIT_INDEX_FILE, inherited) against HEAD; `without` names statuses left out (`"a"`: the
+    files the commit adds, which `staged_changes` lists; `"d"`: deletions). Streamed: a large
+    staged file is never held whole as patch text.
 
     On the first commit there is no HEAD; `git diff --cached` then compares with the empty tree.
     """
-    only = ("--diff-filter=a",) if without_added else ()
+    only = (f"--diff-filter={without}",) if without else ()
     diff = ("diff", "--cached", *PATCH_OPTIONS, *only, "--", *paths)
     return stream_output(("--literal-pathspecs", "-c", "core.quotePath=true", *diff), root)
 

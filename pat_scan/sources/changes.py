@@ -21,26 +21,45 @@ from pat_scan.sources.diff import FileChange
 def staged(root: Path, paths: Sequence[str] = ()) -> Iterator[FileChange]:
     """What the commit being made adds to the current branch (for a merge, under pre-commit
     or pre-merge-commit, what it brings in from the merged branch too: the index against
-    HEAD), each change as soon as git's patch has told all of it.
+    HEAD), each change as soon as git's patch has told all of it; of `paths` only, when given.
 
     A file the commit adds is added whole: it is listed (`git diff --raw`) without git printing
     it as patch text, which for an initial commit would be the whole tree, read and held by git
     and parsed here only to learn that every line is new."""
-    listed = diff.parse_raw(git.staged_changes(root, paths))
+    listed, paths, without = _listing(root, paths)
     if not any(change.status == "A" for change in listed):
-        return diff.changes(git.staged_patch(root, paths))
-    return iter(_with_added_whole(root, paths, listed))
+        return diff.changes(git.staged_patch(root, paths, without))
+    return iter(_with_added_whole(root, paths, listed, without))
+
+
+def _listing(root: Path, paths: Sequence[str]) -> tuple[list[diff.RawChange], Sequence[str], str]:
+    """(the staged changes of `paths`, the pathspecs that select them, the statuses the patch
+    leaves out). Git matches every pathspec against every staged path (0.6 s of a 3,000-file
+    commit with 3,000 paths), so when `paths` name every staged change (pre-commit passes all
+    of them) the patch is asked for without any: the same changes, as long as no rename pairs
+    a passed path with another (then the listing with pathspecs is kept) and the deletions
+    nobody passed are left out of the patch."""
+    everything = diff.parse_raw(git.staged_changes(root))
+    if not paths:
+        return everything, paths, ""
+    passed = set(paths)
+    deleted = {change.path for change in everything if change.status == "D"}
+    renamed = any(change.status[:1] in ("R", "C") for change in everything)
+    others = [change for change in everything if change.status != "D"]
+    if not renamed and not deleted & passed and all(c.path in passed for c in others):
+        return others, (), "d" if deleted else ""
+    return diff.parse_raw(git.staged_changes(root, paths)), paths, ""
 
 
 def _with_added_whole(
-    root: Path, paths: Sequence[str], listed: Sequence[diff.RawChange]
+    root: Path, paths: Sequence[str], listed: Sequence[diff.RawChange], without: str
 ) -> list[FileChange]:
     """The changes in the patch's order: the added files from the listing, the others from the
     patch of all but them. A patch change's place is its path's in the listing (a deletion, with
     no new path, stays after the change before it: it has nothing to scan)."""
     place = {change.path: index for index, change in enumerate(listed)}
     others = (
-        diff.parse(git.staged_patch(root, paths, without_added=True))
+        diff.parse(git.staged_patch(root, paths, without="a" + without))
         if any(change.status != "A" for change in listed)
         else []
     )
