@@ -22,6 +22,7 @@ from pat_scan.validators.gcp import generate_gcp_sa, validate_gcp_sa
 from pat_scan.validators.github import generate_github, generate_npm, validate_github, validate_npm
 from pat_scan.validators.gitlab import generate_gitlab, validate_gitlab
 from pat_scan.validators.grafana import generate_grafana, validate_grafana
+from pat_scan.validators.jwk import generate_jwk_private, validate_jwk_private
 from pat_scan.validators.jwt import generate_jwt, validate_jwt
 from pat_scan.validators.openai import generate_openai, validate_openai
 from pat_scan.validators.pgp import generate_pgp, validate_pgp
@@ -82,6 +83,7 @@ CHECKS: Mapping[str, Check] = {
     "pypi_macaroon": _check(validate_pypi, generate_pypi, False),
     "aws_key_id": _check(validate_aws, generate_aws, False),
     "jwt": _check(validate_jwt, generate_jwt, False),
+    "jwk_private": _check(validate_jwk_private, generate_jwk_private, False),
     "private_key": _check(validate_private_key, generate_private_key, False),
     "discord_bot": _check(validate_discord, generate_discord, False),
     "openai_marker": _check(validate_openai, generate_openai, False),

@@ -15,6 +15,7 @@ ARGS: dict[str, list[str]] = {
     "pypi_macaroon": ["", "pypi.org", "test.pypi.org"],
     "aws_key_id": ["", "AKIA", "ASIA", "ABIA", "ACCA"],
     "jwt": ["", "RS256", "none"],
+    "jwk_private": ["", "EC", "P-384", "OKP", "oct", "RSA"],
     "private_key": ["", "RSA", "EC", "DSA", "ENCRYPTED", "OPENSSH"],
     "discord_bot": [""],
     "openai_marker": ["", "sk-", "sk-proj-", "sk-svcacct-", "sk-admin-"],
