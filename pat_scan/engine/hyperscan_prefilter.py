@@ -171,34 +171,23 @@ def _compile(
 def _build_accepted(
     rules: Sequence[Rule], selected: frozenset[int], by_keywords: set[int]
 ) -> hyperscan.Database:
-    """Build, moving each rule whose expression Hyperscan refuses into `by_keywords` (the error
-    names the expression's index; without one, each rule is tried alone)."""
-    for _ in range(len(selected) + 1):
-        try:
-            return _build(rules, selected, by_keywords)
-        except hyperscan.error as exc:
-            index = _failing_rule(str(exc), rules, selected, by_keywords)
-            if index is None:
-                by_keywords |= {
-                    i
-                    for i in selected
-                    if not all(_compiles(e) for e in _expressions(rules[i].regex))
-                }
-            else:
-                by_keywords.add(index)
-    raise AssertionError("unreachable: every rule ends up accepted or rejected")
-
-
-def _failing_rule(
-    message: str, rules: Sequence[Rule], selected: frozenset[int], by_keywords: set[int]
-) -> int | None:
-    """The rule behind the expression Hyperscan's error names ("... at index N")."""
-    found = re.search(r"at index (\d+)", message)
-    if found is None:
-        return None
-    _, owners, _ = _patterns(rules, selected, by_keywords)
-    position = int(found.group(1))
-    return owners[position] if position < len(owners) else None
+    """Build, moving each rule whose expression Hyperscan refuses into `by_keywords`. Its error
+    does not say which expression it refused ("at index N" is a character of it), so once a
+    build fails each rule is tried alone; should the rest still fail together, every rule is
+    prefiltered by its keywords, which are literals."""
+    try:
+        return _build(rules, selected, by_keywords)
+    except hyperscan.error:
+        by_keywords |= {
+            i
+            for i in selected - by_keywords
+            if not all(_compiles(e) for e in _expressions(rules[i].regex))
+        }
+    try:
+        return _build(rules, selected, by_keywords)
+    except hyperscan.error:
+        by_keywords |= selected
+        return _build(rules, selected, by_keywords)
 
 
 def _too_loose(database: hyperscan.Database) -> set[int]:
@@ -338,10 +327,12 @@ def _expressions(regex: str) -> list[bytes]:
 
 
 def _expression(regex: str) -> bytes:
-    """The rule's regex as Hyperscan gets it. A trailing `(?![class])` guard, which prefilter
-    mode drops, becomes `(?:[^class]|$)`: it consumes the character after the token, so a token
-    ending in a long repeat is reported once, not at every possible end (one Python callback
-    each: for one rule that was 60x slower)."""
+    """The rule's regex as Hyperscan gets it, without group names (it refuses a name used
+    twice). A trailing `(?![class])` guard, which prefilter mode drops, becomes
+    `(?:[^class]|$)`: it consumes the character after the token, so a token ending in a long
+    repeat is reported once, not at every possible end (one Python callback each: for one rule
+    that was 60x slower)."""
+    regex = rule_packs.without_group_names(regex)
     guard = _TRAILING_GUARD.search(regex)
     if guard is None:
         return regex.encode()

@@ -23,8 +23,9 @@ CONFIDENCES = ("high", "medium", "low")
 # A match must fit in this window around a prefilter hit; rules are told to bound repetitions.
 MAX_MATCH_WIDTH = 16 * 1024
 MIN_KEYWORD_LENGTH = 3
-# Bump when the cached JSON's layout changes, so older caches are never read as the new one.
-_CACHE_FORMAT = 4
+# Bump when the cached JSON's layout, or what loading computes (widths), changes, so older
+# caches are never read as the new one.
+_CACHE_FORMAT = 5
 
 _REQUIRED = ("id", "name", "description", "severity", "keywords", "regex", "remediation")
 _OPTIONAL = (
@@ -405,6 +406,15 @@ class _Checker:
         raise AssertionError  # unreachable
 
 
+_GROUP_NAME = re.compile(r"(?<!\\)\(\?P<\w+>")
+
+
+def without_group_names(pattern: str) -> str:
+    """`pattern` with its named groups made plain: the same matches, for engines that refuse
+    a name used twice (Hyperscan, Python's `re`), as a secret found in alternative forms is."""
+    return _GROUP_NAME.sub("(?:", pattern)
+
+
 def _max_width(pattern: str) -> int:
     """Longest possible match in characters, capped; unparseable or unbounded gives the cap."""
     try:
@@ -412,7 +422,7 @@ def _max_width(pattern: str) -> int:
     except ImportError:  # Python 3.10
         import sre_parse  # type: ignore[no-redef,unused-ignore]
     try:
-        width = int(sre_parse.parse(pattern).getwidth()[1])
+        width = int(sre_parse.parse(without_group_names(pattern)).getwidth()[1])
     except Exception:  # syntax only the `regex` module knows: assume the widest
         return MAX_MATCH_WIDTH
     return min(width, MAX_MATCH_WIDTH)

@@ -143,8 +143,9 @@ def test_the_generated_corpus_yields_exactly_its_planted_credentials() -> None:
 
 
 def test_the_rejected_rule_is_found_behind_keyword_expressions(tmp_path: Path) -> None:
-    """Hyperscan's error counts expressions; a rule prefiltered by keywords adds one per keyword,
-    so the rule it names must be found by expression, not by counting rules."""
+    """Hyperscan's error names a character of the expression it refuses, not which expression:
+    the refused rule is found by trying each alone (taking the character's index for the
+    rule's failed on the first rule, with an AssertionError), and keeps its keywords."""
     from pat_scan.engine.hyperscan_prefilter import HyperscanPrefilter
 
     def rule(rule_id: str, keywords: str, regex: str) -> str:
@@ -157,15 +158,23 @@ def test_the_rejected_rule_is_found_behind_keyword_expressions(tmp_path: Path) -
     pack.write_text(
         "rules:\n"
         + rule("wide", "wda, wdb, wdc", "(?P<secret>wd[abc][a-z]{1,3000})")  # keyword mode
-        # Two groups named `secret`: the regex module allows it, Hyperscan refuses it.
+        # An ASCII flag: the regex module allows it, Hyperscan refuses it.
+        + rule("ascii", "asc", "(?a)asc(?P<secret>[0-9]{6})")
+        # Two groups named `secret`: Hyperscan refuses the names, not the expression.
         + rule("doubled", "dbl", "dbl(?:a(?P<secret>[0-9]{6})|b(?P<secret>[a-z]{6}))")
         + rule("plain", "pln", "(?P<secret>pln[0-9]{6})")
     )
     loaded = rules.load([pack], builtin=False)
     prefilter = HyperscanPrefilter(loaded)
-    assert {loaded[i].id for i in prefilter._by_keywords} == {"wide", "doubled"}
-    found = engine.create(loaded, "hyperscan").scan(b"wdaxyz dbla123456 pln123456")
-    assert [m.rule.id for m in found] == ["wide", "doubled", "plain"]
+    assert {loaded[i].id for i in prefilter._by_keywords} == {"wide", "ascii"}
+    assert [r.max_width for r in loaded] == [3003, 9, 10, 9]  # the doubled name measured too
+    found = engine.create(loaded, "hyperscan").scan(b"wdaxyz asc123456 dblbabcdef pln123456")
+    assert [(m.rule.id, m.secret) for m in found] == [
+        ("wide", "wdaxyz"),
+        ("ascii", "123456"),
+        ("doubled", "abcdef"),
+        ("plain", "pln123456"),
+    ]
 
 
 def test_a_long_word_list_is_split_across_expressions_with_the_same_matches() -> None:
