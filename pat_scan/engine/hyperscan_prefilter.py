@@ -299,8 +299,9 @@ def _patterns(
 
 # Reports in one buffer past which it counts as dense (plus one per 256 bytes of it).
 DENSE_REPORTS = 10_000
-# Bump when `_expressions` or the flags change: the cached database is keyed by it.
-_EXPRESSION_FORMAT = 12
+# Bump when `_expressions`, the flags or which rules Hyperscan takes change: the cached
+# database is keyed by it.
+_EXPRESSION_FORMAT = 13
 _WIDEST_COMPILED = 2100
 _TRAILING_GUARD = re.compile(r"\(\?!\[(\^?)((?:\\.|[^\]\\])+)\]\)$")
 
