@@ -82,16 +82,40 @@ class Rule(NamedTuple):
 
 @functools.lru_cache(maxsize=4096)  # asked for every file; a history repeats its paths
 def path_matches(globs: tuple[str, ...], path: str) -> bool:
-    """Whether a glob matches the path or its file name."""
-    pattern = _path_pattern(globs)  # asked for every file scanned: compiled once
-    return bool(pattern.match(path) or pattern.match(path.rsplit("/", 1)[-1]))
+    """Whether a glob matches the path or its file name (fnmatch's syntax, case-sensitive)."""
+    names, suffixes, pattern = _path_tests(globs)
+    name = path.rsplit("/", 1)[-1]
+    return (
+        path in names
+        or name in names
+        or path.endswith(suffixes)
+        or (pattern is not None and bool(pattern.match(path) or pattern.match(name)))
+    )
+
+
+_WILDCARDS = frozenset("*?[")
 
 
 @functools.cache
-def _path_pattern(globs: tuple[str, ...]) -> re.Pattern[str]:
+def _path_tests(
+    globs: tuple[str, ...],
+) -> tuple[frozenset[str], tuple[str, ...], re.Pattern[str] | None]:
+    """(plain names, the X of `*X` globs, a regex of the rest): the same answers as one regex of
+    every glob, without compiling it on each run (64 globs, 5 ms, of a hook's start-up)."""
     from fnmatch import translate
 
-    return re.compile("|".join(translate(glob) for glob in globs))
+    names: set[str] = set()
+    suffixes: list[str] = []
+    rest: list[str] = []
+    for glob in globs:
+        if _WILDCARDS.isdisjoint(glob):
+            names.add(glob)
+        elif glob[:1] == "*" and _WILDCARDS.isdisjoint(glob[1:]):
+            suffixes.append(glob[1:])
+        else:
+            rest.append(glob)
+    pattern = re.compile("|".join(map(translate, rest))) if rest else None
+    return frozenset(names), tuple(suffixes), pattern
 
 
 def builtin_pack_paths() -> list[Path]:

@@ -6,6 +6,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pat_scan import cache, rules
 from pat_scan.errors import RuleError, UsageError
@@ -143,3 +145,34 @@ def test_only_rules_limited_to_file_names_may_have_no_keywords(tmp_path: Path) -
     limited = no_keywords.replace("    keywords: []", "    keywords: []\n    paths: [token.txt]")
     (rule,) = rules.load([write_pack(tmp_path, limited)], builtin=False)
     assert rule.keywords == () and rule.paths == ("token.txt",)
+
+
+def _reference_match(globs: tuple[str, ...], path: str) -> bool:
+    import re
+    from fnmatch import translate
+
+    pattern = re.compile("|".join(translate(glob) for glob in globs))
+    return bool(pattern.match(path) or pattern.match(path.rsplit("/", 1)[-1]))
+
+
+_GLOB_PARTS = st.sampled_from(["*", "?", "[ab]", "a", "b", ".", "/", "x.y", "-", "é"])
+_PATH_PARTS = st.sampled_from(["a", "b", ".", "/", "x.y", "-", "é", "ab", "\n"])
+
+
+@given(
+    globs=st.lists(
+        st.lists(_GLOB_PARTS, min_size=1, max_size=5).map("".join), min_size=1, max_size=6
+    ).map(tuple),
+    path=st.lists(_PATH_PARTS, max_size=8).map("".join),
+)
+def test_path_globs_answer_as_one_regex_of_them_would(globs: tuple[str, ...], path: str) -> None:
+    assert rules.path_matches(globs, path) == _reference_match(globs, path)
+
+
+def test_built_in_path_globs_answer_as_one_regex_of_them_would() -> None:
+    globs = tuple(glob for rule in rules.load() for glob in rule.paths)
+    paths = [p for g in globs for p in (g.replace("*", "x"), "d/" + g.replace("*", ""), g + "~")]
+    paths += ["a/b/.netrc", "settings.xml", "x/.env.local", "credentials/k.key", "README.md"]
+    assert any(rules.path_matches(globs, p) for p in paths)
+    for path in paths:
+        assert rules.path_matches(globs, path) == _reference_match(globs, path), path
