@@ -328,12 +328,14 @@ def _expressions(regex: str) -> list[bytes]:
 
 
 def _expression(regex: str) -> bytes:
-    """The rule's regex as Hyperscan gets it, without group names (it refuses a name used
-    twice). A trailing `(?![class])` guard, which prefilter mode drops, becomes
+    """The rule's regex as Hyperscan gets it, each group name once (it refuses a name
+    used twice). A trailing `(?![class])` guard, which prefilter mode drops, becomes
     `(?:[^class]|$)`: it consumes the character after the token, so a token ending in a long
     repeat is reported once, not at every possible end (one Python callback each: for one rule
     that was 60x slower)."""
-    regex = rule_packs.without_group_names(regex)
+    from pat_scan.rules.regex_safety import one_group_per_name  # only when a database is built
+
+    regex = one_group_per_name(regex)
     guard = _TRAILING_GUARD.search(regex)
     if guard is None:
         return regex.encode()

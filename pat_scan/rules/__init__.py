@@ -430,23 +430,16 @@ class _Checker:
         raise AssertionError  # unreachable
 
 
-_GROUP_NAME = re.compile(r"(?<!\\)\(\?P<\w+>")
-
-
-def without_group_names(pattern: str) -> str:
-    """`pattern` with its named groups made plain: the same matches, for engines that refuse
-    a name used twice (Hyperscan, Python's `re`), as a secret found in alternative forms is."""
-    return _GROUP_NAME.sub("(?:", pattern)
-
-
 def _max_width(pattern: str) -> int:
     """Longest possible match in characters, capped; unparseable or unbounded gives the cap."""
     try:
         import re._parser as sre_parse  # type: ignore[import-not-found,unused-ignore]
     except ImportError:  # Python 3.10
         import sre_parse  # type: ignore[no-redef,unused-ignore]
+    from pat_scan.rules.regex_safety import one_group_per_name
+
     try:
-        width = int(sre_parse.parse(without_group_names(pattern)).getwidth()[1])
+        width = int(sre_parse.parse(one_group_per_name(pattern)).getwidth()[1])
     except Exception:  # syntax only the `regex` module knows: assume the widest
         return MAX_MATCH_WIDTH
     return min(width, MAX_MATCH_WIDTH)

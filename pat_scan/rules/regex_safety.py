@@ -63,7 +63,7 @@ _NOT_CATEGORIES = {
 def problem(pattern: str) -> str | None:
     """Why `pattern` could take more than linear time, or None."""
     try:
-        tree = _parser.parse(_one_group_per_name(pattern))
+        tree = _parser.parse(one_group_per_name(pattern))
     except Exception:  # syntax only the `regex` module knows: it cannot be checked
         return "uses syntax that cannot be checked for safe repetition; keep to Python's re syntax"
     for found in _problems(tree, 1, ignore_case=bool(tree.state.flags & re.IGNORECASE)):
@@ -71,8 +71,10 @@ def problem(pattern: str) -> str | None:
     return None
 
 
-def _one_group_per_name(pattern: str) -> str:
-    """The `regex` module allows one group name in several alternatives; `re` does not."""
+def one_group_per_name(pattern: str) -> str:
+    """`pattern` with a group name used again made a plain group: the same matches. The `regex`
+    module allows one name in several alternatives (one per form of a secret); Python's `re`
+    and Hyperscan refuse it."""
     seen: set[str] = set()
 
     def rename(group: re.Match[str]) -> str:
