@@ -45,7 +45,7 @@ def scan_paths(session: Session, paths: Sequence[str], use_git: bool) -> Result:
             if excluded(display):
                 skipped += 1
             else:
-                yield display, str(real)
+                yield display, real
 
     # Listed as they are scanned: the first files are in the workers while the rest are found.
     first, rest, large = _first_files(wanted())

@@ -23,7 +23,7 @@ def blobs(
     return read_all(listing(paths, use_git), max_size, excluded)
 
 
-def listing(paths: Sequence[str], use_git: bool) -> Iterator[tuple[str, Path]]:
+def listing(paths: Sequence[str], use_git: bool) -> Iterator[tuple[str, str]]:
     """(display path, file) for every file the paths name, directories expanded, as they are
     found (a scan can start on the first files while the rest are listed)."""
     return _files(paths, use_git)
@@ -70,47 +70,72 @@ def _pieces(real: str | Path, size: int) -> Iterator[bytes]:
         yield from iter(lambda: handle.read(size), b"")
 
 
-def _files(paths: Sequence[str], use_git: bool) -> Iterator[tuple[str, Path]]:
+def _files(paths: Sequence[str], use_git: bool) -> Iterator[tuple[str, str]]:
     """(display path, file) pairs; display paths are relative to the current directory."""
     for raw in paths:  # every path checked before any is listed
-        if not Path(raw).exists() and not Path(raw).is_symlink():
+        if not os.path.lexists(raw):
             raise UsageError(f"{raw}: no such file or directory")
+    if len(paths) == 1:  # one walk never lists a file twice
+        yield from _expand(paths[0], use_git)
+        return
     seen: set[Path] = set()
     for raw in paths:
-        path = Path(raw)
-        for display, real in _expand(path, use_git):
-            if real not in seen:
-                seen.add(real)
+        for display, real in _expand(raw, use_git):
+            key = Path(real)  # one file however its path is spelled
+            if key not in seen:
+                seen.add(key)
                 yield display, real
 
 
-def _expand(path: Path, use_git: bool) -> Iterator[tuple[str, Path]]:
-    if not path.is_dir():
+def _expand(path: str, use_git: bool) -> Iterator[tuple[str, str]]:
+    if not os.path.isdir(path):
         yield _display(path), path
         return
-    root = git.toplevel(path) if use_git else None
+    root = git.toplevel(Path(path)) if use_git else None
     if root is None:
-        yield from _walk(path)
+        yield from _walk(path, _display(path))
         return
-    relative = os.path.relpath(path.resolve(), root)
+    relative = os.path.relpath(Path(path).resolve(), root)
     shown: dict[str, str] = {}  # each folder's display path, worked out once
     for name in git.work_tree_files(root, () if relative == "." else (relative,)):
-        real = root / name
-        if real.exists() or real.is_symlink():  # deleted in the work tree: nothing to scan
+        real = os.path.join(root, name)
+        if os.path.lexists(real):  # deleted in the work tree: nothing to scan
             folder, _, base = name.rpartition("/")
             where = shown.get(folder)
             if where is None:
-                where = shown[folder] = _display(root / folder)
+                where = shown[folder] = _display(os.path.join(root, folder))
             yield _joined(where, base), real
 
 
-def _walk(top: Path) -> Iterator[tuple[str, Path]]:
-    for folder, dirs, names in os.walk(top):  # os.walk does not follow directory links
-        dirs[:] = sorted(d for d in dirs if d != ".git")
-        parent = Path(folder)  # each file's Path made from it: only the name parsed again
-        where = _display(parent)
-        for name in sorted(names):
-            yield _joined(where, name), parent / name
+def _walk(top: str, shown: str) -> Iterator[tuple[str, str]]:
+    """The files under `top` (whose display path is `shown`) in the order of a sorted top-down
+    os.walk: a folder's files, then its folders, never into a link to one or into `.git`.
+    Display paths are joined as the walk goes down: nothing is worked out per file or folder
+    but the entries os.scandir already holds (pathlib and relpath took 35 µs a file)."""
+    folders = [(top, shown)]
+    while folders:
+        folder, where = folders.pop()
+        try:
+            with os.scandir(folder) as listed:
+                entries = sorted(listed, key=lambda entry: entry.name)
+        except OSError:  # gone or unreadable meanwhile: as os.walk, nothing under it
+            continue
+        below = []
+        for entry in entries:
+            if _is_folder(entry):
+                if entry.name != ".git" and not entry.is_symlink():
+                    below.append((entry.path, _joined(where, entry.name)))
+            else:
+                yield _joined(where, entry.name), entry.path
+        folders.extend(reversed(below))
+
+
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    """A folder, or a link to one (listed with the folders, as os.walk does, so never a file)."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
 
 
 def _joined(folder: str, name: str) -> str:
@@ -119,7 +144,7 @@ def _joined(folder: str, name: str) -> str:
     return name if folder == "." else f"{folder}/{name}"
 
 
-def _display(path: Path) -> str:
+def _display(path: str | Path) -> str:
     try:
         text = os.path.relpath(path)
     except ValueError:  # another drive on Windows
