@@ -7,6 +7,7 @@ the user asks for it (`--redact none`).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import NamedTuple, TypeAlias
 
 from pat_scan.engine.matcher import Match
@@ -94,6 +95,14 @@ def identity(rule_id: str, secret: str) -> str:
     from pat_scan.fingerprints import identity as derive
 
     return derive(rule_id, secret)
+
+
+def fingerprint_all(found: Iterable[Finding]) -> None:
+    """Derive the fingerprints of many findings at once, on every core, before they are asked
+    for one by one (a report, a baseline, the history store)."""
+    from pat_scan.fingerprints import derive_ahead
+
+    derive_ahead((f.rule.id, f.secret) for f in found if not f.stored)
 
 
 def redact(secret: str) -> str:

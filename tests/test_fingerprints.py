@@ -38,9 +38,9 @@ def derivations(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[bytes]]:
         return real(data, salt, size)
 
     monkeypatch.setattr(kdf, "stretch", counted)
-    fingerprints._derive.cache_clear()
+    fingerprints._derived.clear()
     yield seen
-    fingerprints._derive.cache_clear()
+    fingerprints._derived.clear()
 
 
 def test_a_guessable_secret_gets_a_slow_salted_fingerprint_everywhere(repo: Path, cli: Any) -> None:
@@ -85,7 +85,7 @@ def test_each_finding_is_derived_once_however_many_stages_ask(
     assert cli("baseline", "create", cwd=repo).code == 0
     assert derivations == [PASSWORD.encode()]  # two findings, one rule and secret
     derivations.clear()
-    fingerprints._derive.cache_clear()  # a new run
+    fingerprints._derived.clear()  # a new run
     result = cli("scan", "--format", "sarif", "--show-suppressed", cwd=repo)
     assert result.code == 0
     assert derivations == [PASSWORD.encode()]  # baseline, SARIF results and suppressions
@@ -130,3 +130,17 @@ def test_the_history_store_keeps_version_2_fingerprints_per_key(
     (keyed,) = cli("history", "--incremental", "--format", "json", cwd=repo).json()["findings"]
     assert keyed["fingerprint"] != finding["fingerprint"]
     assert stored() == [keyed["fingerprint"]]  # rebuilt under the key, not served stale
+
+
+def test_fingerprints_derived_ahead_in_threads_are_the_ones_asked_for_later(
+    derivations: list[bytes],
+) -> None:
+    """A report derives its findings' fingerprints at once, on every core: each distinct
+    guessable secret once, and the same fingerprint a one-by-one derivation gives."""
+    pairs = [("generic-password", f"hunter{n}") for n in range(12)]
+    fingerprints.derive_ahead(pairs + pairs[:5])
+    assert sorted(derivations) == sorted(secret.encode() for _, secret in pairs)
+    ahead = [fingerprints.identity(*pair) for pair in pairs]
+    assert len(derivations) == len(pairs)  # asked for again: nothing derived twice
+    fingerprints._derived.clear()
+    assert ahead == [fingerprints.identity(*pair) for pair in pairs]

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from pat_scan import __version__
-from pat_scan.findings import Finding
+from pat_scan.findings import Finding, fingerprint_all
 from pat_scan.reporters import Report, commit_fields
 from pat_scan.results import Notice
 
@@ -32,6 +32,9 @@ def write(report: Report, out: TextIO) -> None:
 
 def document(report: Report) -> dict[str, Any]:
     result = report.result
+    fingerprint_all(
+        result.findings + result.suppressed if report.show_suppressed else result.findings
+    )
     doc: dict[str, Any] = {
         "version": SCHEMA_VERSION,
         "tool": {"name": "pat-scan", "version": __version__},

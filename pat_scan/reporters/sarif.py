@@ -15,7 +15,14 @@ from typing import Any, TextIO
 from urllib.parse import quote
 
 from pat_scan import __version__
-from pat_scan.findings import CONFIDENCE_ORDER, SEVERITY_ORDER, Finding, InFile, InMessage
+from pat_scan.findings import (
+    CONFIDENCE_ORDER,
+    SEVERITY_ORDER,
+    Finding,
+    InFile,
+    InMessage,
+    fingerprint_all,
+)
 from pat_scan.reporters import Report, commit_fields, line_hash
 from pat_scan.rules import Rule
 
@@ -47,6 +54,7 @@ def write(report: Report, out: TextIO) -> None:
 
 def document(report: Report) -> dict[str, Any]:
     findings = _reported(report)
+    fingerprint_all(findings)
     total = len(findings)
     kept = _most_severe(findings, MAX_RESULTS) if total > MAX_RESULTS else findings
     if len(kept) < total:

@@ -23,7 +23,7 @@ from typing import NamedTuple
 
 from pat_scan import fingerprints
 from pat_scan.errors import ConfigError, UsageError, redact_secrets
-from pat_scan.findings import Finding, InFile
+from pat_scan.findings import Finding, InFile, fingerprint_all
 
 DEFAULT_NAME = ".pat-scan-baseline.json"
 FORMAT_VERSION = 2
@@ -232,6 +232,7 @@ def matches(
     for entry in entries:
         by_identity.setdefault((entry.rule, entry.fingerprint, entry.legacy), []).append(entry)
     legacy = any(entry.legacy for entry in entries)
+    fingerprint_all(findings)
     for finding in findings:
         path = repository_path(finding, root)
         candidates = by_identity.get((finding.rule.id, finding.fingerprint, False), [])
