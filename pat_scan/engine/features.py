@@ -409,6 +409,38 @@ def _counting_run(characters: Iterable[str]) -> int:
     return longest
 
 
+# One-hot features, all 0 until the candidate's are set (a formatted name per feature per
+# candidate cost a fifth of the judge's time).
+_KEY_WORD_SET = frozenset(KEY_WORDS)
+_NO_KEY_WORD = dict.fromkeys((f"keyword_{word}" for word in KEY_WORDS), 0.0)
+_SCOPE_SET = frozenset(SCOPES)
+_EXTENSION_SET = frozenset(EXTENSIONS)
+_NO_SCOPE_OR_EXTENSION = {
+    **dict.fromkeys((f"scope_{name}" for name in SCOPES), 0.0),
+    **dict.fromkeys((f"ext_is_{known}" for known in EXTENSIONS), 0.0),
+}
+_ASCII_CASE_CHANGE = re.compile(r"(?=[a-z][A-Z]|[A-Z][a-z])")
+_TWICE = re.compile(r"(.)\1")
+
+
+def _case_changes(value: str) -> int:
+    """How many neighbouring letters differ in case: a regex in ASCII, else pair by pair."""
+    if value.isascii():
+        return len(_ASCII_CASE_CHANGE.findall(value))
+    return sum(
+        1
+        for a, b in itertools.pairwise(value)
+        if a.isalpha() and b.isalpha() and a.islower() != b.islower()
+    )
+
+
+def _longest_repeat(value: str) -> int:
+    """The longest run of one character (line breaks aside); most values have none of two."""
+    if _TWICE.search(value) is None:
+        return 1 if value.strip("\n") else 0
+    return max((len(m.group(0)) for m in _REPEATS.finditer(value)), default=0)
+
+
 def _extension(path: str) -> str:
     name = path.rsplit("/", 1)[-1].lower()
     if "." not in name.strip("."):
@@ -423,9 +455,9 @@ def features(candidate: Candidate, vocabulary: frozenset[str]) -> dict[str, floa
     f: dict[str, float] = {}
     f["len"] = float(length)
     f["log_len"] = math.log2(length + 1)
-    lower = sum(c.islower() for c in value)
-    upper = sum(c.isupper() for c in value)
-    digits = sum(c.isdigit() for c in value)
+    lower = sum(map(str.islower, value))
+    upper = sum(map(str.isupper, value))
+    digits = sum(map(str.isdigit, value))
     other = length - lower - upper - digits
     for name, count in (("lower", lower), ("upper", upper), ("digit", digits), ("other", other)):
         f[f"frac_{name}"] = count / length if length else 0.0
@@ -439,11 +471,7 @@ def features(candidate: Candidate, vocabulary: frozenset[str]) -> dict[str, floa
     coverage, words = _word_coverage(value, vocabulary)
     f["word_coverage"] = coverage
     f["words"] = float(words)
-    f["case_changes"] = sum(
-        1
-        for a, b in itertools.pairwise(value)
-        if a.isalpha() and b.isalpha() and a.islower() != b.islower()
-    ) / max(length, 1)
+    f["case_changes"] = _case_changes(value) / max(length, 1)
     f["digit_runs"] = float(len(_DIGIT_RUN.findall(value)))
     for name, pattern in _SHAPES:
         f[name] = float(bool(pattern.search(value)))
@@ -458,10 +486,10 @@ def features(candidate: Candidate, vocabulary: frozenset[str]) -> dict[str, floa
     f["is_single_word"] = float(value.isalpha() and value.lower() in vocabulary)
     f["value_words"] = float(len(_WORD.findall(value)))
     f["has_equals_pad"] = float(value.endswith("="))
-    f["repeated_run"] = float(max((len(m.group(0)) for m in _REPEATS.finditer(value)), default=0))
+    f["repeated_run"] = float(_longest_repeat(value))
     lowered = value.lower()
-    f["letter_sequence"] = float(_counting_run(c for c in lowered if c.isalpha()))
-    f["digit_sequence"] = float(_counting_run(c for c in lowered if c.isdigit()))
+    f["letter_sequence"] = float(_counting_run(filter(str.isalpha, lowered)))
+    f["digit_sequence"] = float(_counting_run(filter(str.isdigit, lowered)))
     # The key.
     head, wrapped = _head(candidate)
     key = _key_of(head)
@@ -471,8 +499,9 @@ def features(candidate: Candidate, vocabulary: frozenset[str]) -> dict[str, floa
     f["key_about"] = float(_KEY_ABOUT.search(_CRED_NAME.sub(" ", key)))
     f["key_upper"] = float(key.isupper())
     key_words = {w.lower() for w in _KEY_SPLIT.findall(key)}
-    for word in KEY_WORDS:
-        f[f"keyword_{word}"] = float(word in key_words)
+    f.update(_NO_KEY_WORD)
+    for word in key_words & _KEY_WORD_SET:
+        f["keyword_" + word] = 1.0
     f["key_words"] = float(len(key_words))
     f["key_cred_prefix"] = float(_KEY_CRED_PREFIX.search(key))
     f["key_ends_cred"] = float(bool(_KEY_END.search(key)))
@@ -518,11 +547,12 @@ def features(candidate: Candidate, vocabulary: frozenset[str]) -> dict[str, floa
     f["context_cred"] = float(_CRED_WORDS.search(context))
     # The file.
     scope = path_scope(candidate.path)
-    for name in SCOPES:
-        f[f"scope_{name}"] = float(scope == name)
+    f.update(_NO_SCOPE_OR_EXTENSION)
+    if scope in _SCOPE_SET:
+        f["scope_" + scope] = 1.0
     ext = _extension(candidate.path)
-    for known in EXTENSIONS:
-        f[f"ext_is_{known}"] = float(ext == known)
+    if ext in _EXTENSION_SET:
+        f["ext_is_" + ext] = 1.0
     f["path_locale"] = float(bool(_LOCALE_PATH.search(candidate.path)))
     f["path_depth"] = float(candidate.path.count("/"))
     f["ext_code"] = float(ext in _CODE_EXT)

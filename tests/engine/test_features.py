@@ -58,3 +58,38 @@ def test_word_tests_match_their_regex(text: str) -> None:
     words = ("test", "spec", "ask", "e.g.", "kit")
     pattern = re.compile("|".join(map(re.escape, words)), re.I)
     assert features._Words(*words).search(text) == bool(pattern.search(text))
+
+
+_VALUE = st.text(
+    st.sampled_from("aAbB zZ\n\n11xX\u00e9\u00c9\u212a\u0130\u03c3\u03a3_"), max_size=30
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_VALUE)
+def test_case_changes_and_repeats_are_their_definitions(value: str) -> None:
+    """The regex shortcuts (ASCII; a value with no doubled character) give the pair by pair and
+    run by run counts, for any value, line breaks and non-ASCII letters included."""
+    pairs = [(value[i], value[i + 1]) for i in range(len(value) - 1)]
+    changes = sum(a.isalpha() and b.isalpha() and a.islower() != b.islower() for a, b in pairs)
+    assert features._case_changes(value) == changes
+    runs = [len(m.group(0)) for m in re.finditer(r"(.)\1*", value)]
+    assert features._longest_repeat(value) == max(runs, default=0)
+
+
+def test_every_one_hot_feature_is_present_and_only_the_candidates_are_set() -> None:
+    found = features.features(
+        features.candidate(
+            "generic-password", ("generic",), b'db_password = "x1y2z3w4"', 15, 23, "tests/a.py"
+        ),
+        frozenset(),
+    )
+    hot = {name for name, value in found.items() if value == 1.0}
+    one_hot = [n for n in found if n.startswith(("keyword_", "scope_", "ext_is_"))]
+    assert len(one_hot) == len(features.KEY_WORDS) + len(features.SCOPES) + len(features.EXTENSIONS)
+    assert {n for n in one_hot if n in hot} == {
+        "keyword_db",
+        "keyword_password",
+        "scope_test",
+        "ext_is_py",
+    }
