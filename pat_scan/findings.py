@@ -99,7 +99,7 @@ def identity(rule_id: str, secret: str) -> str:
 
 def fingerprint_all(found: Iterable[Finding]) -> None:
     """Derive the fingerprints of many findings at once, on every core, before they are asked
-    for one by one (a report, a baseline, the history store)."""
+    for one by one (the JSON and SARIF reports, baseline matching)."""
     from pat_scan.fingerprints import derive_ahead
 
     derive_ahead((f.rule.id, f.secret) for f in found if not f.stored)

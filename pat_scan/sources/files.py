@@ -144,7 +144,7 @@ def _joined(folder: str, name: str) -> str:
     return name if folder == "." else f"{folder}/{name}"
 
 
-def _display(path: str | Path) -> str:
+def _display(path: str) -> str:
     try:
         text = os.path.relpath(path)
     except ValueError:  # another drive on Windows
