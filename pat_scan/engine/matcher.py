@@ -51,6 +51,12 @@ class Within:
         first = bisect_right(self._ends, start)  # the first span that ends after `start`
         return first < len(self._starts) and end >= self._starts[first]
 
+    def holds_part_of(self, start: int, end: int) -> bool:
+        """Whether data[start:end] holds a byte of a span: a window of lines that ends where
+        an added line starts holds none, so nothing in it need be confirmed."""
+        first = bisect_right(self._ends, start)
+        return first < len(self._starts) and end > self._starts[first]
+
 
 class Matcher:
     def __init__(self, rules: Sequence[Rule], prefilter: Prefilter, kind: str) -> None:
@@ -110,7 +116,7 @@ class Matcher:
                 continue
             windows = _line_windows(data, regions)
             if within is not None:
-                windows = [w for w in windows if within.touches(*w)]
+                windows = [w for w in windows if within.holds_part_of(*w)]
             if not windows:
                 continue  # nothing to confirm: its regex need not even be compiled
             candidates = _Candidates(data, rule, self._pattern(index))

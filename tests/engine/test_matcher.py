@@ -166,3 +166,17 @@ def test_a_scan_within_added_lines_keeps_what_a_whole_scan_keeps_there(
     assert [m.rule.id for m in matcher.scan(data, "app.py", within=old_lines_only)] == [
         "provider-zz"
     ]
+
+
+@pytest.mark.skipif("hyperscan" not in KINDS, reason="hyperscan is not installed")
+def test_a_keyword_on_the_line_before_an_added_one_is_not_confirmed() -> None:
+    """Hyperscan's regions end where the rule's match could: its window of lines ends where the
+    added line starts, nothing of the commit is in it, so its rule's regex is not even compiled
+    (a hook commit that appended to files after a `SECRET_KEY = ...` line paid for the regex
+    engine and the rule). The keyword prefilter's regions reach further, onto the next line."""
+    data = b'SECRET_KEY = "q8Zr2Lm4Xv7Tn1Wp"\n\nadded = 1\n'
+    added = matcher_module.Within([(data.index(b"\n\n") + 1, len(data))], b"\n")
+    matcher = engine.create(RULES, "hyperscan")
+    assert matcher.scan(data, "settings.py", within=added) == []
+    assert not matcher._compiled
+    assert [m.rule.id for m in matcher.scan(data, "settings.py")] == ["generic-key"]
