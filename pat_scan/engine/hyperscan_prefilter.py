@@ -40,6 +40,11 @@ class HyperscanPrefilter:
             rules, limited, f"{self._key}-limited"
         )
         self._by_keywords = by_keywords | limited_by_keywords
+        # What a report at `end` proposes, by rule: [end - before, end + after] (see regions).
+        self._reach = [
+            (rule.max_width + 1, rule.max_width if index in self._by_keywords else 0)
+            for index, rule in enumerate(rules)
+        ]
         self._limited_globs = tuple(glob for i in sorted(limited) for glob in rules[i].paths)
         # The same expressions reporting each match once, built on first need (a dense file).
         self._single: dict[str, hyperscan.Database | None] | None = None
@@ -65,11 +70,22 @@ class HyperscanPrefilter:
                 if len(ends) <= limit:
                     raise
                 return self._present(data, path)
-        for index, end in ends:
-            width = self._rules[index].max_width
-            after = width if index in self._by_keywords else 0
-            # +1: the expression may have consumed one character past the match (see below)
-            found.setdefault(index, []).append((max(0, end - width - 1), end + after))
+        reach = self._reach  # +1 before: the expression may have consumed one character past
+        for index, end in ends:  # the match (see below); a keyword's rule may run on past it
+            before, after = reach[index]
+            start, stop = max(end - before, 0), end + after
+            proposed = found.get(index)
+            if proposed is None:
+                found[index] = [(start, stop)]
+                continue
+            first, last = proposed[-1]
+            # A region overlapping the one before is one with it (the matcher's line windows
+            # depend on the union only): a rule's expression reports at each end it can, ten
+            # in a row for one candidate.
+            if start <= last and stop >= first:
+                proposed[-1] = (min(first, start), max(last, stop))
+            else:
+                proposed.append((start, stop))
         return found
 
     def _present(self, data: bytes, path: str) -> Regions:

@@ -292,3 +292,28 @@ def test_overlap_resolution_by_runs_keeps_what_comparing_every_pair_keeps() -> N
             )
         ]
         assert _without_generic_overlaps(matches) == every_pair
+
+
+def test_a_rules_reports_for_one_candidate_make_one_region_and_the_same_windows() -> None:
+    """A prefilter expression reports at each end it can (ten in a row for one candidate): the
+    overlapping regions are one, apart ones stay apart, and every rule's line windows are those
+    of a region per report."""
+    pytest.importorskip("hyperscan")
+    from pat_scan.engine.hyperscan_prefilter import HyperscanPrefilter
+    from pat_scan.engine.matcher import _line_windows
+
+    prefilter = HyperscanPrefilter(RULES)
+    text = (
+        b'SECRET_KEY = "q8Zr2Lm4Xv7Tn1Wp"\npassword: hunter2hunter2\n'
+        + b"\n" * 5000
+        + b'secret = "Zq8vL2mP9xR4kT7w"\ntoken = "ghp_notatoken"\n'
+    )
+    reports: list[tuple[int, int]] = []
+    prefilter._general.scan(text, match_event_handler=lambda i, s, e, f, c: reports.append((i, e)))
+    found = prefilter.regions(text, "app.py")
+    generic = next(i for i, rule in enumerate(RULES) if rule.id == "generic-secret")
+    assert len(found[generic]) == 2 < sum(1 for i, _ in reports if i == generic)
+    for index, regions in found.items():
+        before, after = prefilter._reach[index]
+        each = [(max(0, end - before), end + after) for i, end in reports if i == index]
+        assert _line_windows(text, regions) == _line_windows(text, each), RULES[index].id
