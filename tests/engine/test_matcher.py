@@ -180,3 +180,20 @@ def test_a_keyword_on_the_line_before_an_added_one_is_not_confirmed() -> None:
     assert matcher.scan(data, "settings.py", within=added) == []
     assert not matcher._compiled
     assert [m.rule.id for m in matcher.scan(data, "settings.py")] == ["generic-key"]
+
+
+def test_the_same_candidate_is_judged_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A history holds one candidate in many versions of a file: the verdict is kept."""
+    from pat_scan.engine import judge
+
+    judged: list[str] = []
+    real = judge.judge
+    monkeypatch.setattr(judge, "judge", lambda c: judged.append(c.secret) or real(c))
+    matcher_module._verdict.cache_clear()
+    matcher = engine.create(RULES, "python")
+    version = b'db_password = "Zr8kq2LmWv4Tn7Qx"\n'
+    first = matcher.scan(version, "app/settings.py")
+    again = matcher.scan(b"import os\n" + version, "app/settings.py")  # its context changed
+    assert matcher.scan(version, "app/settings.py") == first and len(first) == 1
+    assert [m.confidence for m in again] == [first[0].confidence]
+    assert judged == ["Zr8kq2LmWv4Tn7Qx"] * 2
