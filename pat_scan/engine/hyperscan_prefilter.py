@@ -73,7 +73,9 @@ class HyperscanPrefilter:
         reach = self._reach  # +1 before: the expression may have consumed one character past
         for index, end in ends:  # the match (see below); a keyword's rule may run on past it
             before, after = reach[index]
-            start, stop = max(end - before, 0), end + after
+            start, stop = end - before, end + after
+            if start < 0:
+                start = 0
             proposed = found.get(index)
             if proposed is None:
                 found[index] = [(start, stop)]
@@ -81,9 +83,9 @@ class HyperscanPrefilter:
             first, last = proposed[-1]
             # A region overlapping the one before is one with it (the matcher's line windows
             # depend on the union only): a rule's expression reports at each end it can, ten
-            # in a row for one candidate.
+            # in a row for one candidate. (Conditionals, not min/max: this runs per report.)
             if start <= last and stop >= first:
-                proposed[-1] = (min(first, start), max(last, stop))
+                proposed[-1] = (start if start < first else first, stop if stop > last else last)
             else:
                 proposed.append((start, stop))
         return found
