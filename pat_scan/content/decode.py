@@ -104,10 +104,10 @@ def parts(data: bytes, spans: Sequence[tuple[int, int]] | None = None) -> Parts:
 
 
 Candidates = Callable[[bytes], Iterator[tuple[int, int]]]
-# Past this many runs in a file (and one more per REPORT_SPACING bytes), the plain search
+# Past this many runs in a file (and one more per RUN_SPACING bytes), the plain search
 # takes over: each run costs a Hyperscan call, the plain search a pass over the bytes.
-REPORTS_BEFORE_FALLBACK = 64
-REPORT_SPACING = 1024
+RUNS_BEFORE_FALLBACK = 64
+RUN_SPACING = 1024
 _found: Candidates | None = None
 
 
@@ -151,7 +151,7 @@ def _hyperscan_candidates() -> Candidates:
             return True  # stop: the caller finds the run's end
 
         position = runs = 0
-        limit = REPORTS_BEFORE_FALLBACK + len(data) // REPORT_SPACING
+        limit = RUNS_BEFORE_FALLBACK + len(data) // RUN_SPACING
         while position < len(data):
             try:
                 # The bindings take any buffer: a view of the rest, not a copy.

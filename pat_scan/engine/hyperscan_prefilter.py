@@ -70,8 +70,10 @@ class HyperscanPrefilter:
                 if len(ends) <= limit:
                     raise
                 return self._present(data, path)
-        reach = self._reach  # +1 before: the expression may have consumed one character past
-        for index, end in ends:  # the match (see below); a keyword's rule may run on past it
+        # Before: +1, the expression may have consumed one character past the match (see
+        # below); after: a rule found by its keywords may run on past them.
+        reach = self._reach
+        for index, end in ends:
             before, after = reach[index]
             start, stop = end - before, end + after
             if start < 0:
