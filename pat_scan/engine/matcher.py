@@ -56,10 +56,10 @@ class Within:
         return first < len(self._starts) and end >= self._starts[first]
 
     def holds_part_of(self, start: int, end: int) -> bool:
-        """Whether data[start:end] holds a byte of a span: a window of lines that ends where
-        an added line starts holds none, so nothing in it need be confirmed."""
-        first = bisect_right(self._ends, start)
-        return first < len(self._starts) and end > self._starts[first]
+        """Whether data[start:end] holds a byte of a span (its last byte is at end - 1): a
+        window of lines that ends where an added line starts holds none, so nothing in it
+        need be confirmed."""
+        return self.touches(start, end - 1)
 
 
 class Matcher:

@@ -314,6 +314,7 @@ def test_a_rules_reports_for_one_candidate_make_one_region_and_the_same_windows(
     generic = next(i for i, rule in enumerate(RULES) if rule.id == "generic-secret")
     assert len(found[generic]) == 2 < sum(1 for i, _ in reports if i == generic)
     for index, regions in found.items():
-        before, after = prefilter._reach[index]
-        each = [(max(0, end - before), end + after) for i, end in reports if i == index]
+        width = RULES[index].max_width  # a report's own region, as the module documents it
+        after = width if index in prefilter._by_keywords else 0
+        each = [(max(0, end - width - 1), end + after) for i, end in reports if i == index]
         assert _line_windows(text, regions) == _line_windows(text, each), RULES[index].id
